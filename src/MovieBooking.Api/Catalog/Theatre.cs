@@ -1,0 +1,11 @@
+namespace MovieBooking.Api.Catalog;
+
+public sealed class Theatre
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid CityId { get; set; }
+    public City? City { get; set; }
+    public required string Name { get; set; }
+    public required string Address { get; set; }
+    public List<Screen> Screens { get; init; } = [];
+}

@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MovieBooking.Api.Data;
+
+public static class DatabaseExtensions
+{
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString("Default") ?? "")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<SeedOptions>()
+            .BindConfiguration(SeedOptions.Section)
+            .PostConfigure<IHostEnvironment>((options, environment) => options.Demo ??= environment.IsDevelopment());
+
+        // Both provider contexts are registered; the configured one answers for MovieBookingDb.
+        services.AddDbContextPool<SqliteMovieBookingDb>((sp, options) =>
+            options.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+                .UseSnakeCaseNamingConvention());
+        services.AddDbContextPool<PostgresMovieBookingDb>((sp, options) =>
+            options.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+                .UseSnakeCaseNamingConvention());
+        services.AddScoped<MovieBookingDb>(sp =>
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
+            {
+                DatabaseProvider.Postgres => sp.GetRequiredService<PostgresMovieBookingDb>(),
+                _ => sp.GetRequiredService<SqliteMovieBookingDb>(),
+            });
+
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddHealthChecks().AddDbContextCheck<MovieBookingDb>("database", tags: [HealthTags.Ready]);
+        return builder;
+    }
+
+    /// <summary>The SQLite file of a connection string, made absolute against the working directory.</summary>
+    internal static string? SqliteFile(string connectionString)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        return string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" ? null : Path.GetFullPath(dataSource);
+    }
+}
+
+public static class HealthTags
+{
+    public const string Ready = "ready";
+}

@@ -1,0 +1,270 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MovieBooking.Api.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InitialCatalog : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "cities",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    slug = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    time_zone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cities", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "movies",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    languages = table.Column<string>(type: "TEXT", nullable: false),
+                    genres = table.Column<string>(type: "TEXT", nullable: false),
+                    duration_minutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    certificate = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    release_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    poster_url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_movies", x => x.id);
+                    table.CheckConstraint("ck_movies_duration", "duration_minutes > 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "theatres",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    city_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    address = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_theatres", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_theatres_cities_city_id",
+                        column: x => x.city_id,
+                        principalTable: "cities",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "screens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    theatre_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_screens", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_screens_theatres_theatre_id",
+                        column: x => x.theatre_id,
+                        principalTable: "theatres",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "screen_seats",
+                columns: table => new
+                {
+                    screen_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    label = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    row = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
+                    row_index = table.Column<int>(type: "INTEGER", nullable: false),
+                    number = table.Column<int>(type: "INTEGER", nullable: false),
+                    column_number = table.Column<int>(type: "INTEGER", nullable: false),
+                    category = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    is_blocked = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_screen_seats", x => new { x.screen_id, x.label });
+                    table.CheckConstraint("ck_screen_seats_category", "category IN ('RECLINER', 'PRIME', 'CLASSIC')");
+                    table.CheckConstraint("ck_screen_seats_position", "number > 0 AND column_number >= 0 AND row_index >= 0");
+                    table.ForeignKey(
+                        name: "fk_screen_seats_screens_screen_id",
+                        column: x => x.screen_id,
+                        principalTable: "screens",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "shows",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    movie_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    screen_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    starts_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    ends_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    language = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    format = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_shows", x => x.id);
+                    table.CheckConstraint("ck_shows_status", "status IN ('SCHEDULED', 'CANCELLED')");
+                    table.CheckConstraint("ck_shows_times", "ends_at > starts_at");
+                    table.ForeignKey(
+                        name: "fk_shows_movies_movie_id",
+                        column: x => x.movie_id,
+                        principalTable: "movies",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_shows_screens_screen_id",
+                        column: x => x.screen_id,
+                        principalTable: "screens",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "show_prices",
+                columns: table => new
+                {
+                    show_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    category = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    amount = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_show_prices", x => new { x.show_id, x.category });
+                    table.CheckConstraint("ck_show_prices_amount", "amount >= 0");
+                    table.CheckConstraint("ck_show_prices_category", "category IN ('RECLINER', 'PRIME', 'CLASSIC')");
+                    table.ForeignKey(
+                        name: "fk_show_prices_shows_show_id",
+                        column: x => x.show_id,
+                        principalTable: "shows",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "show_seats",
+                columns: table => new
+                {
+                    show_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    seat_id = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    row = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
+                    row_index = table.Column<int>(type: "INTEGER", nullable: false),
+                    number = table.Column<int>(type: "INTEGER", nullable: false),
+                    column_number = table.Column<int>(type: "INTEGER", nullable: false),
+                    category = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    hold_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    hold_expires_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    booking_id = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_show_seats", x => new { x.show_id, x.seat_id });
+                    table.CheckConstraint("ck_show_seats_booking", "status <> 'BOOKED' OR booking_id IS NOT NULL");
+                    table.CheckConstraint("ck_show_seats_category", "category IN ('RECLINER', 'PRIME', 'CLASSIC')");
+                    table.CheckConstraint("ck_show_seats_hold", "status <> 'HELD' OR (hold_id IS NOT NULL AND hold_expires_at IS NOT NULL)");
+                    table.CheckConstraint("ck_show_seats_status", "status IN ('AVAILABLE', 'HELD', 'BOOKED', 'BLOCKED')");
+                    table.ForeignKey(
+                        name: "fk_show_seats_shows_show_id",
+                        column: x => x.show_id,
+                        principalTable: "shows",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cities_slug",
+                table: "cities",
+                column: "slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_movies_title",
+                table: "movies",
+                column: "title");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_screen_seats_screen_id_row_index_column_number",
+                table: "screen_seats",
+                columns: new[] { "screen_id", "row_index", "column_number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_screens_theatre_id_name",
+                table: "screens",
+                columns: new[] { "theatre_id", "name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_show_seats_hold_id",
+                table: "show_seats",
+                column: "hold_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shows_movie_id_starts_at",
+                table: "shows",
+                columns: new[] { "movie_id", "starts_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shows_screen_id_starts_at",
+                table: "shows",
+                columns: new[] { "screen_id", "starts_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_theatres_city_id",
+                table: "theatres",
+                column: "city_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "screen_seats");
+
+            migrationBuilder.DropTable(
+                name: "show_prices");
+
+            migrationBuilder.DropTable(
+                name: "show_seats");
+
+            migrationBuilder.DropTable(
+                name: "shows");
+
+            migrationBuilder.DropTable(
+                name: "movies");
+
+            migrationBuilder.DropTable(
+                name: "screens");
+
+            migrationBuilder.DropTable(
+                name: "theatres");
+
+            migrationBuilder.DropTable(
+                name: "cities");
+        }
+    }
+}

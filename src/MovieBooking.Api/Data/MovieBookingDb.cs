@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Seating;
+
+namespace MovieBooking.Api.Data;
+
+/// <summary>
+/// The one model of the service. Each provider derives from it so that it carries its own migrations
+/// (<see cref="SqliteMovieBookingDb"/>, <see cref="PostgresMovieBookingDb"/>).
+/// </summary>
+public abstract class MovieBookingDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<City> Cities => Set<City>();
+    public DbSet<Movie> Movies => Set<Movie>();
+    public DbSet<Theatre> Theatres => Set<Theatre>();
+    public DbSet<Screen> Screens => Set<Screen>();
+    public DbSet<ScreenSeat> ScreenSeats => Set<ScreenSeat>();
+    public DbSet<Show> Shows => Set<Show>();
+    public DbSet<ShowPrice> ShowPrices => Set<ShowPrice>();
+    public DbSet<ShowSeat> ShowSeats => Set<ShowSeat>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MovieBookingDb).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<SeatCategory>().HaveConversion<UpperSnakeCaseEnumConverter<SeatCategory>>().HaveMaxLength(16);
+        configurationBuilder.Properties<SeatStatus>().HaveConversion<UpperSnakeCaseEnumConverter<SeatStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<ShowStatus>().HaveConversion<UpperSnakeCaseEnumConverter<ShowStatus>>().HaveMaxLength(16);
+    }
+}
+
+public sealed class SqliteMovieBookingDb(DbContextOptions<SqliteMovieBookingDb> options) : MovieBookingDb(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        // SQLite has no instant type; Unix milliseconds keep comparisons and ORDER BY in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+    }
+}
+
+public sealed class PostgresMovieBookingDb(DbContextOptions<PostgresMovieBookingDb> options) : MovieBookingDb(options);

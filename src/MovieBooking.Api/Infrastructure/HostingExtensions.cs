@@ -1,0 +1,49 @@
+namespace MovieBooking.Api.Infrastructure;
+
+public static class HostingExtensions
+{
+    public const int DefaultPort = 5000;
+
+    /// <summary>
+    /// Reads <c>.env</c> from the working directory into the environment (variables already set win), so it
+    /// reaches configuration like any other environment variable.
+    /// </summary>
+    public static void LoadDotEnv()
+    {
+        if (File.Exists(".env"))
+        {
+            DotNetEnv.Env.NoClobber().Load(".env");
+        }
+    }
+
+    /// <summary>
+    /// The folder of the binary, where appsettings*.json are published, so the app finds its settings from any
+    /// working directory (<c>dotnet run</c> keeps the caller's, where <c>./data</c> and <c>.env</c> live). A content
+    /// root given on the command line or in <c>ASPNETCORE_CONTENTROOT</c> (test hosts do this) is left alone.
+    /// </summary>
+    public static string? DefaultContentRoot(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var given = args.Any(a => a.Contains("contentRoot", StringComparison.OrdinalIgnoreCase))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"));
+        return given ? null : AppContext.BaseDirectory;
+    }
+
+    /// <summary>Listens on <c>PORT</c> (default 5000) on every interface, unless <c>urls</c> is configured explicitly.</summary>
+    public static WebApplicationBuilder UsePortFromConfiguration(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var port = builder.Configuration["PORT"];
+        if (!string.IsNullOrEmpty(port) || string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            if (!int.TryParse(port ?? DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture), out var number) || number is < 1 or > 65535)
+            {
+                throw new InvalidOperationException($"PORT must be a TCP port number between 1 and 65535, not '{port}'.");
+            }
+
+            builder.WebHost.UseUrls($"http://*:{number}");
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MovieBooking.Api.Data;
+using StackExchange.Redis;
+
+namespace MovieBooking.Api.Infrastructure;
+
+/// <summary>Bound from <c>Redis</c>. An empty configuration means the service runs without Redis.</summary>
+public sealed class RedisOptions
+{
+    public const string Section = "Redis";
+
+    /// <summary>A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</summary>
+    public string? Configuration { get; set; }
+}
+
+public static class RedisExtensions
+{
+    public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"];
+        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
+        if (string.IsNullOrWhiteSpace(configuration))
+        {
+            return builder;
+        }
+
+        var options = ParseOptions(configuration);
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+        return builder;
+    }
+
+    private static ConfigurationOptions ParseOptions(string configuration)
+    {
+        try
+        {
+            var options = ConfigurationOptions.Parse(configuration);
+            // Start even while Redis is down; readiness reports it and commands fail until it is back.
+            options.AbortOnConnectFail = false;
+            return options;
+        }
+        catch (ArgumentException exception)
+        {
+            throw new InvalidOperationException($"Redis:Configuration is not a valid Redis configuration: {exception.Message}", exception);
+        }
+    }
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:F1} ms");
+        }
+        catch (RedisException exception)
+        {
+            return HealthCheckResult.Unhealthy("Redis does not answer.", exception);
+        }
+    }
+}

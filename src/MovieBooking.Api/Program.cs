@@ -1,0 +1,37 @@
+using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Data;
+using MovieBooking.Api.Health;
+using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Seating;
+
+HostingExtensions.LoadDotEnv();
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = HostingExtensions.DefaultContentRoot(args),
+});
+
+builder.UsePortFromConfiguration();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddValidation();
+builder.AddProblemResponses();
+builder.AddApiJson();
+builder.AddApiDocumentation();
+builder.AddDatabase();
+builder.AddRedis();
+builder.AddCatalog();
+builder.AddBookings();
+
+var app = builder.Build();
+
+app.UseProblemResponses();
+app.MapApiDocumentation();
+app.MapHealthApi();
+app.MapCatalogApi();
+app.MapSeatingApi();
+
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

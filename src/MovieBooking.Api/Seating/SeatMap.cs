@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using MovieBooking.Api.Catalog;
+
+namespace MovieBooking.Api.Seating;
+
+public sealed record SeatMapResponse(Guid ShowId, string Currency, IReadOnlyList<SeatMapRow> Rows, SeatSummary Summary);
+
+public sealed record SeatMapRow(string Label, IReadOnlyList<SeatMapSeat> Seats);
+
+/// <summary>A seat on the map: its id in the show is its label; <c>price</c> is in minor units of the map's currency.</summary>
+public sealed record SeatMapSeat(string Id, int Number, int Column, SeatCategory Category, long Price, SeatStatus Status);
+
+public sealed record SeatSummary(
+    [property: JsonPropertyName("AVAILABLE")] int Available,
+    [property: JsonPropertyName("HELD")] int Held,
+    [property: JsonPropertyName("BOOKED")] int Booked,
+    [property: JsonPropertyName("BLOCKED")] int Blocked);
+
+/// <summary>One inventory row as read for the map.</summary>
+internal sealed record SeatMapEntry(
+    string Row, string SeatId, int Number, int Column, SeatCategory Category, long Price, string Currency, SeatStatus Status, DateTimeOffset? HoldExpiresAt)
+{
+    /// <summary>A hold whose time has passed frees its seat without anyone writing to it.</summary>
+    public SeatStatus StatusAt(DateTimeOffset now) =>
+        Status == SeatStatus.Held && HoldExpiresAt <= now ? SeatStatus.Available : Status;
+}
+
+internal static class SeatMapBuilder
+{
+    /// <summary>Rows in screen order (entries arrive sorted by row, then column) and the count of each status.</summary>
+    public static SeatMapResponse Build(Guid showId, IReadOnlyList<SeatMapEntry> entries, DateTimeOffset now)
+    {
+        var rows = new List<SeatMapRow>();
+        var counts = new int[Enum.GetValues<SeatStatus>().Length];
+        List<SeatMapSeat>? seats = null;
+        string? row = null;
+        foreach (var entry in entries)
+        {
+            if (entry.Row != row)
+            {
+                row = entry.Row;
+                seats = [];
+                rows.Add(new SeatMapRow(row, seats));
+            }
+
+            var status = entry.StatusAt(now);
+            counts[(int)status]++;
+            seats!.Add(new SeatMapSeat(entry.SeatId, entry.Number, entry.Column, entry.Category, entry.Price, status));
+        }
+
+        var summary = new SeatSummary(
+            counts[(int)SeatStatus.Available], counts[(int)SeatStatus.Held], counts[(int)SeatStatus.Booked], counts[(int)SeatStatus.Blocked]);
+        return new SeatMapResponse(showId, entries.Count > 0 ? entries[0].Currency : "INR", rows, summary);
+    }
+}
