@@ -5,10 +5,10 @@ namespace MovieBooking.Api.Catalog;
 /// <summary>Converts between stored UTC instants and a city's local calendar.</summary>
 public static class CityTime
 {
-    private static readonly ConcurrentDictionary<string, TimeZoneInfo> s_zones = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
 
     public static TimeZoneInfo Zone(string timeZoneId) =>
-        s_zones.GetOrAdd(timeZoneId, TimeZoneInfo.FindSystemTimeZoneById);
+        Zones.GetOrAdd(timeZoneId, TimeZoneInfo.FindSystemTimeZoneById);
 
     public static bool IsKnownZone(string timeZoneId) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out _);

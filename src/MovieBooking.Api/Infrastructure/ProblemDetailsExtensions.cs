@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 
 namespace MovieBooking.Api.Infrastructure;
 
@@ -10,26 +11,48 @@ public static class ProblemDetailsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            // Requests the framework could not bind (malformed JSON, a query value of the wrong type) say why.
-            if (context.Exception is BadHttpRequestException badRequest)
-            {
-                context.ProblemDetails.Detail = badRequest.Message;
-            }
-
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
         });
+        // Binding failures (malformed JSON, a query value of the wrong type) are raised in every environment so
+        // that the answer can say what was wrong, not only that something was.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         return builder;
     }
 
     public static WebApplication UseProblemResponses(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;
+    }
+}
+
+/// <summary>Turns a request the framework could not bind into a 400 problem that names the cause.</summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = badRequest.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = badRequest.StatusCode,
+                Title = "The request is malformed.",
+                Detail = badRequest.InnerException is System.Text.Json.JsonException json
+                    ? $"The body is not valid JSON for this request: {json.Message}"
+                    : badRequest.Message,
+            },
+        });
     }
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the tests need when it is missing (Redis, PostgreSQL, time zone data), then runs every test of
+# the solution. The tests start their own throwaway PostgreSQL and Redis servers on loopback and stop them.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -e /usr/share/zoneinfo/Asia/Kolkata ] || missing+=(tzdata)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+dotnet test MovieBooking.slnx "$@"

@@ -1,0 +1,160 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MovieBooking.Tests.Infrastructure;
+
+namespace MovieBooking.Tests.Hosting;
+
+/// <summary>Start-up behaviour on the embedded SQLite store: files, configuration, seeding, readiness, docs.</summary>
+public sealed class StartupTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"moviebooking-startup-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_connection_string_names_the_exact_sqlite_file_and_its_folder_is_created()
+    {
+        var file = Path.Combine(_directory, "nested", "folder", "x.db");
+        await using var app = new MovieBookingApp(Sqlite(file));
+        using var client = app.CreateClient();
+
+        await client.GetJsonAsync("/api/health/ready");
+        Assert.True(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task A_restart_on_the_same_database_adds_nothing()
+    {
+        var settings = Sqlite(Path.Combine(_directory, "restart.db"));
+        var first = await CountRowsAsync(settings);
+        var second = await CountRowsAsync(settings);
+
+        Assert.True(first.Shows > 0);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task Without_demo_seeding_the_catalogue_is_empty()
+    {
+        var settings = Sqlite(Path.Combine(_directory, "empty.db"));
+        settings["Seed:Demo"] = "false";
+        await using var app = new MovieBookingApp(settings);
+        using var client = app.CreateClient();
+
+        var cities = await client.GetJsonAsync("/api/cities");
+        Assert.Equal(0, cities.GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("Booking:HoldTtl", "soon", "Booking:HoldTtl")]
+    [InlineData("Booking:HoldTtl", "00:00:00", "Booking:HoldTtl")]
+    [InlineData("Database:Provider", "Mongo", "Database:Provider")]
+    [InlineData("ConnectionStrings:Default", "", "ConnectionStrings:Default")]
+    [InlineData("Catalog:TimeZone", "Mars/Olympus_Mons", "Catalog:TimeZone")]
+    public async Task A_bad_setting_stops_the_app_with_a_message_naming_the_key(string key, string value, string named)
+    {
+        var settings = Sqlite(Path.Combine(_directory, "bad.db"));
+        settings[key] = value;
+        await using var app = new MovieBookingApp(settings);
+
+        var failure = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.Contains(named, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readiness_includes_redis_when_it_is_configured()
+    {
+        await using var redis = new RedisServer();
+        await redis.InitializeAsync();
+        var settings = Sqlite(Path.Combine(_directory, "redis.db"));
+        settings["Redis:Configuration"] = redis.Configuration;
+        await using var app = new MovieBookingApp(settings);
+        using var client = app.CreateClient();
+
+        var ready = await client.GetJsonAsync("/api/health/ready");
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("redis").GetString());
+
+        await redis.DisposeAsync();
+        var problem = await client.GetProblemAsync("/api/health/ready", HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("Unhealthy", problem.GetProperty("checks").GetProperty("redis").GetString());
+        Assert.Equal("Healthy", problem.GetProperty("checks").GetProperty("database").GetString());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_catalogue_endpoint()
+    {
+        await using var app = new MovieBookingApp(Sqlite(Path.Combine(_directory, "openapi.db")));
+        using var client = app.CreateClient();
+
+        var document = await client.GetJsonAsync("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[]
+        {
+            "/api/health", "/api/cities", "/api/cities/{cityId}/movies", "/api/movies/{movieId}", "/api/movies/{movieId}/shows",
+            "/api/theatres", "/api/theatres/{theatreId}", "/api/shows/{showId}", "/api/shows/{showId}/seats",
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out var operations), $"{path} is missing");
+            Assert.True(operations.GetProperty("get").GetProperty("responses").TryGetProperty("200", out _), $"{path} has no 200");
+        }
+
+        var seats = paths.GetProperty("/api/shows/{showId}/seats").GetProperty("get").GetProperty("responses");
+        Assert.True(seats.TryGetProperty("404", out _));
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_a_500_problem_without_internals()
+    {
+        await using var app = new MovieBookingApp(Sqlite(Path.Combine(_directory, "boom.db")));
+        using var client = app.WithWebHostBuilder(web => web.ConfigureServices(services =>
+            services.AddSingleton<IStartupFilter, ThrowingEndpoint>())).CreateClient();
+
+        var problem = await client.GetProblemAsync("/test/boom", HttpStatusCode.InternalServerError);
+        var body = problem.ToString();
+        Assert.DoesNotContain("secret-internal-detail", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("at MovieBooking", body, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> Sqlite(string file) => new()
+    {
+        ["Database:Provider"] = "Sqlite",
+        ["ConnectionStrings:Default"] = $"Data Source={file}",
+        ["Seed:Demo"] = "true",
+    };
+
+    private static async Task<(int Cities, int Movies, int Screens, int Shows, int Seats)> CountRowsAsync(Dictionary<string, string?> settings)
+    {
+        await using var app = new MovieBookingApp(settings);
+        using var client = app.CreateClient();
+        return await app.WithDbAsync(async db => (
+            await db.Cities.CountAsync(),
+            await db.Movies.CountAsync(),
+            await db.Screens.CountAsync(),
+            await db.Shows.CountAsync(),
+            await db.ShowSeats.CountAsync()));
+    }
+
+    /// <summary>Adds, after the app's own pipeline, a path whose handler fails.</summary>
+    private sealed class ThrowingEndpoint : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((HttpContext context, RequestDelegate following) =>
+                context.Request.Path == "/test/boom"
+                    ? throw new InvalidOperationException("secret-internal-detail")
+                    : following(context));
+        };
+    }
+}

@@ -1,0 +1,89 @@
+namespace MovieBooking.Tests.Infrastructure;
+
+/// <summary>A running app over its own fresh, seeded database: one per test class.</summary>
+public abstract class AppFixture : IAsyncLifetime
+{
+    private MovieBookingApp? _app;
+
+    public MovieBookingApp App => _app ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public abstract string StoreName { get; }
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>(await CreateDatabaseAsync()) { ["Seed:Demo"] = "true" };
+        _app = new MovieBookingApp(settings);
+        Client = _app.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        await DropDatabaseAsync();
+    }
+
+    /// <summary>Settings that point the app at a new empty database.</summary>
+    protected abstract Task<Dictionary<string, string?>> CreateDatabaseAsync();
+
+    protected abstract Task DropDatabaseAsync();
+}
+
+public sealed class SqliteAppFixture : AppFixture
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"moviebooking-test-{Guid.NewGuid():N}");
+
+    public override string StoreName => "SQLite";
+
+    public string DatabaseFile => Path.Combine(_directory, "catalog.db");
+
+    protected override Task<Dictionary<string, string?>> CreateDatabaseAsync() =>
+        Task.FromResult(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Default"] = $"Data Source={DatabaseFile}",
+        });
+
+    protected override Task DropDatabaseAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresAppFixture : AppFixture
+{
+    private string? _connectionString;
+
+    public override string StoreName => "PostgreSQL";
+
+    protected override async Task<Dictionary<string, string?>> CreateDatabaseAsync()
+    {
+        var server = await PostgresServer.SharedAsync();
+        _connectionString = await server.CreateDatabaseAsync();
+        return new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Default"] = _connectionString,
+        };
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        if (_connectionString is not null)
+        {
+            await (await PostgresServer.SharedAsync()).DropDatabaseAsync(_connectionString);
+        }
+    }
+}

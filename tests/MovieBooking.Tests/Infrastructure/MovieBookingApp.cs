@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using MovieBooking.Api.Data;
+
+namespace MovieBooking.Tests.Infrastructure;
+
+/// <summary>
+/// The real service in a test host: real database, real pipeline, settings given per instance and a
+/// fake clock that starts at <see cref="TestClock.Start"/>.
+/// </summary>
+public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public FakeTimeProvider Time { get; } = new(TestClock.Start);
+
+    public IReadOnlyDictionary<string, string?> Settings => settings;
+
+    /// <summary>Runs code against the app's own database context.</summary>
+    public async Task<T> WithDbAsync<T>(Func<MovieBookingDb, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<MovieBookingDb>());
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        // Host configuration is in place before Program reads any setting.
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        return base.CreateHost(builder);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+}
+
+public static class TestClock
+{
+    /// <summary>08:30 in India on a Wednesday: every demo show of the first day is still ahead.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 25, 3, 0, 0, TimeSpan.Zero);
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using StackExchange.Redis;
+
+namespace MovieBooking.Tests.Infrastructure;
+
+/// <summary>A throwaway redis-server on a free loopback port, without persistence, stopped on dispose.</summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private Process? _process;
+
+    public int Port { get; private set; }
+
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    public async Task InitializeAsync()
+    {
+        var redis = ExternalProcess.Find("redis-server", "/usr/bin", "/usr/sbin")
+            ?? throw new InvalidOperationException("redis-server is not installed; run ./test.sh, which installs it.");
+        Port = ExternalProcess.FreeTcpPort();
+        _process = ExternalProcess.Start(redis, ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                await using var connection = await ConnectionMultiplexer.ConnectAsync($"{Configuration},connectTimeout=500");
+                await connection.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process?.Dispose();
+        _process = null;
+        return Task.CompletedTask;
+    }
+}
