@@ -2,6 +2,7 @@ using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Health;
+using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Seating;
 
@@ -20,14 +21,20 @@ builder.AddApiJson();
 builder.AddApiDocumentation();
 builder.AddDatabase();
 builder.AddRedis();
+builder.AddAccounts();
+builder.AddRateLimits();
 builder.AddCatalog();
 builder.AddBookings();
 
 var app = builder.Build();
 
 app.UseProblemResponses();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 app.MapApiDocumentation();
 app.MapHealthApi();
+app.MapAccountsApi();
 app.MapCatalogApi();
 app.MapSeatingApi();
 

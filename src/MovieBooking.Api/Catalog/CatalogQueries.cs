@@ -26,6 +26,8 @@ internal static class CatalogProjections
     public static readonly Expression<Func<Movie, MovieResponse>> Movie =
         m => new MovieResponse(m.Id, m.Title, m.Description, m.Languages, m.Genres, m.DurationMinutes, m.Certificate, m.ReleaseDate, m.PosterUrl);
 
+    public static readonly Func<Movie, MovieResponse> ToMovieResponse = Movie.Compile();
+
     public static readonly Expression<Func<Theatre, TheatreResponse>> Theatre =
         t => new TheatreResponse(t.Id, t.Name, t.Address, new CityRef(t.City!.Id, t.City.Name));
 

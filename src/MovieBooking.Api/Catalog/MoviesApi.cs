@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Catalog;
@@ -18,7 +19,82 @@ public static class MoviesApi
         api.MapGet("/{movieId:guid}/shows", ListShowsAsync)
             .WithSummary("Bookable shows of the movie grouped by theatre, optionally in one city and on one day.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var admin = api.MapGroup("").RequireAuthorization(Policies.Admin);
+        admin.MapPost("/", CreateMovieAsync).WithSummary("Adds a movie to the catalogue (Admin).");
+        admin.MapPut("/{movieId:guid}", UpdateMovieAsync).WithSummary("Updates a movie (Admin).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapDelete("/{movieId:guid}", DeleteMovieAsync).WithSummary("Removes a movie that has no shows (Admin).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
+    }
+
+    private static async Task<Results<Created<MovieResponse>, ValidationProblem>> CreateMovieAsync(
+        MovieRequest request, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        if (ListErrors(request) is { } errors)
+        {
+            return errors;
+        }
+
+        var movie = new Movie { Title = "", Certificate = "" };
+        Apply(movie, request);
+        db.Movies.Add(movie);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/movies/{movie.Id}", CatalogProjections.ToMovieResponse(movie));
+    }
+
+    private static async Task<Results<Ok<MovieResponse>, ValidationProblem, ProblemHttpResult>> UpdateMovieAsync(
+        Guid movieId, MovieRequest request, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        if (ListErrors(request) is { } errors)
+        {
+            return errors;
+        }
+
+        var movie = await db.Movies.FirstOrDefaultAsync(m => m.Id == movieId, cancellationToken);
+        if (movie is null)
+        {
+            return ApiProblems.NotFound("Movie", movieId);
+        }
+
+        Apply(movie, request);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(CatalogProjections.ToMovieResponse(movie));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteMovieAsync(
+        Guid movieId, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        if (await db.Shows.AnyAsync(s => s.MovieId == movieId, cancellationToken))
+        {
+            return ApiProblems.Conflict("Movie has shows", "A movie with shows cannot be removed.");
+        }
+
+        return await db.Movies.Where(m => m.Id == movieId).ExecuteDeleteAsync(cancellationToken) == 0
+            ? ApiProblems.NotFound("Movie", movieId)
+            : TypedResults.NoContent();
+    }
+
+    /// <summary>Each language and genre is a short non-blank name.</summary>
+    private static ValidationProblem? ListErrors(MovieRequest request)
+    {
+        static bool Bad(List<string> names) => names.Any(n => string.IsNullOrWhiteSpace(n) || n.Trim().Length > 40);
+        return Bad(request.Languages) ? ApiProblems.Invalid("languages", "Each language is 1 to 40 characters.")
+            : Bad(request.Genres) ? ApiProblems.Invalid("genres", "Each genre is 1 to 40 characters.")
+            : null;
+    }
+
+    private static void Apply(Movie movie, MovieRequest request)
+    {
+        movie.Title = request.Title.Trim();
+        movie.Description = request.Description?.Trim() ?? "";
+        movie.Languages = [.. request.Languages.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+        movie.Genres = [.. request.Genres.Select(g => g.Trim()).Where(g => g.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+        movie.DurationMinutes = request.DurationMinutes;
+        movie.Certificate = request.Certificate;
+        movie.ReleaseDate = request.ReleaseDate!.Value;
+        movie.PosterUrl = request.PosterUrl;
     }
 
     public sealed record MovieFilter

@@ -45,6 +45,8 @@ public static class CatalogExtensions
         routes.MapMoviesApi();
         routes.MapTheatresApi();
         routes.MapShowsApi();
+        routes.MapShowManagementApi();
+        routes.MapScreensApi();
         return routes;
     }
 }

@@ -5,6 +5,9 @@ public sealed class Theatre
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid CityId { get; set; }
     public City? City { get; set; }
+
+    /// <summary>The theatre owner who manages it (a user with the TheatreOwner role).</summary>
+    public Guid OwnerId { get; set; }
     public required string Name { get; set; }
     public required string Address { get; set; }
     public List<Screen> Screens { get; init; } = [];

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Catalog;
@@ -15,8 +16,74 @@ public static class TheatresApi
         api.MapGet("/{theatreId:guid}", GetTheatreAsync)
             .WithSummary("A theatre and its screens.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/", CreateTheatreAsync).RequireAuthorization(Policies.Admin)
+            .WithSummary("Opens a theatre in a city and assigns its owner (Admin).");
+        api.MapPut("/{theatreId:guid}", UpdateTheatreAsync).RequireAuthorization(Policies.TheatreManager)
+            .WithSummary("Updates a theatre's name and address (its owner, or Admin).")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{theatreId:guid}", DeleteTheatreAsync).RequireAuthorization(Policies.Admin)
+            .WithSummary("Closes a theatre that has no screens (Admin).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
+
+    private static async Task<Results<Created<TheatreResponse>, ValidationProblem>> CreateTheatreAsync(
+        CreateTheatreRequest request, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        var city = await db.Cities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CityId, cancellationToken);
+        if (city is null)
+        {
+            return ApiProblems.Invalid("cityId", "No city has this id.");
+        }
+
+        var ownerRole = await db.Users.Where(u => u.Id == request.OwnerId).Select(u => (Role?)u.Role).FirstOrDefaultAsync(cancellationToken);
+        if (ownerRole is not Role.TheatreOwner)
+        {
+            return ApiProblems.Invalid("ownerId", ownerRole is null ? "No user has this id." : "The owner must have the TheatreOwner role.");
+        }
+
+        var theatre = new Theatre { CityId = city.Id, OwnerId = request.OwnerId!.Value, Name = request.Name.Trim(), Address = request.Address.Trim() };
+        db.Theatres.Add(theatre);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/theatres/{theatre.Id}",
+            new TheatreResponse(theatre.Id, theatre.Name, theatre.Address, new CityRef(city.Id, city.Name)));
+    }
+
+    private static async Task<Results<Ok<TheatreResponse>, ProblemHttpResult>> UpdateTheatreAsync(
+        Guid theatreId, UpdateTheatreRequest request, MovieBookingDb db, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var theatre = await db.Theatres.Include(t => t.City).FirstOrDefaultAsync(t => t.Id == theatreId, cancellationToken);
+        if (theatre is null)
+        {
+            return ApiProblems.NotFound("Theatre", theatreId);
+        }
+
+        if (!user.CanManageTheatreOf(theatre.OwnerId))
+        {
+            return NotYours();
+        }
+
+        (theatre.Name, theatre.Address) = (request.Name.Trim(), request.Address.Trim());
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new TheatreResponse(theatre.Id, theatre.Name, theatre.Address, new CityRef(theatre.CityId, theatre.City!.Name)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTheatreAsync(
+        Guid theatreId, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        if (await db.Screens.AnyAsync(s => s.TheatreId == theatreId, cancellationToken))
+        {
+            return ApiProblems.Conflict("Theatre has screens", "Remove the theatre's screens before the theatre.");
+        }
+
+        return await db.Theatres.Where(t => t.Id == theatreId).ExecuteDeleteAsync(cancellationToken) == 0
+            ? ApiProblems.NotFound("Theatre", theatreId)
+            : TypedResults.NoContent();
+    }
+
+    internal static ProblemHttpResult NotYours() =>
+        ApiProblems.Forbidden("Only the theatre's owner or an admin may change it.");
 
     public sealed record TheatreFilter
     {

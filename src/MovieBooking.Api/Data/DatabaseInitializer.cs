@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MovieBooking.Api.Data.Seed;
+using MovieBooking.Api.Identity;
 
 namespace MovieBooking.Api.Data;
 
@@ -9,6 +11,7 @@ internal sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopes,
     IOptions<DatabaseOptions> database,
     IOptions<SeedOptions> seed,
+    IPasswordHasher<User> hasher,
     TimeProvider time,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -26,7 +29,7 @@ internal sealed partial class DatabaseInitializer(
 
         await db.Database.MigrateAsync(cancellationToken);
 
-        if (seed.Value.Demo == true && await DemoSeeder.SeedAsync(db, time.GetUtcNow(), cancellationToken))
+        if (seed.Value.Demo == true && await DemoSeeder.SeedAsync(db, hasher, time.GetUtcNow(), cancellationToken))
         {
             LogSeeded(logger);
         }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Identity;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Data;
@@ -18,6 +19,9 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<Show> Shows => Set<Show>();
     public DbSet<ShowPrice> ShowPrices => Set<ShowPrice>();
     public DbSet<ShowSeat> ShowSeats => Set<ShowSeat>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MovieBookingDb).Assembly);
@@ -27,6 +31,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         ArgumentNullException.ThrowIfNull(configurationBuilder);
         configurationBuilder.Properties<SeatCategory>().HaveConversion<UpperSnakeCaseEnumConverter<SeatCategory>>().HaveMaxLength(16);
         configurationBuilder.Properties<SeatStatus>().HaveConversion<UpperSnakeCaseEnumConverter<SeatStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<Role>().HaveConversion<UpperSnakeCaseEnumConverter<Role>>().HaveMaxLength(16);
         configurationBuilder.Properties<ShowStatus>().HaveConversion<UpperSnakeCaseEnumConverter<ShowStatus>>().HaveMaxLength(16);
     }
 }

@@ -10,4 +10,14 @@ public static class ApiProblems
             statusCode: StatusCodes.Status404NotFound,
             title: $"{resource} not found",
             detail: $"No {resource.ToLowerInvariant()} has the id '{id}'.");
+
+    public static ProblemHttpResult Conflict(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
+    /// <summary>A 400 validation problem with one message for one field.</summary>
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -19,6 +19,10 @@ public static class ShowInventory
     public static Task<int> MaterialiseAsync(MovieBookingDb db, Guid showId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(CopyLayout + " WHERE s.id = {0}", [showId], cancellationToken);
 
+    /// <summary>Seats someone has bought or holds right now: they pin a show's schedule and its screen's layout.</summary>
+    public static IQueryable<ShowSeat> Taken(this IQueryable<ShowSeat> seats, DateTimeOffset now) =>
+        seats.Where(s => s.Status == SeatStatus.Booked || (s.Status == SeatStatus.Held && s.HoldExpiresAt > now));
+
     /// <summary>Materialises the inventory of every show that has none yet (bulk loads such as the demo seed).</summary>
     public static Task<int> MaterialiseMissingAsync(MovieBookingDb db, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(

@@ -62,6 +62,9 @@ public sealed class StartupTests : IDisposable
     [InlineData("Database:Provider", "Mongo", "Database:Provider")]
     [InlineData("ConnectionStrings:Default", "", "ConnectionStrings:Default")]
     [InlineData("Catalog:TimeZone", "Mars/Olympus_Mons", "Catalog:TimeZone")]
+    [InlineData("Jwt:SigningKey", "", "Jwt:SigningKey")]
+    [InlineData("Jwt:SigningKey", "too-short", "Jwt:SigningKey")]
+    [InlineData("RateLimiting:Auth:PermitLimit", "0", "RateLimiting:Auth")]
     public async Task A_bad_setting_stops_the_app_with_a_message_naming_the_key(string key, string value, string named)
     {
         var settings = Sqlite(Path.Combine(_directory, "bad.db"));

@@ -18,6 +18,12 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
 
     public IReadOnlyDictionary<string, string?> Settings => settings;
 
+    /// <summary>Settings every test app gets unless it says otherwise.</summary>
+    private static readonly Dictionary<string, string?> TestDefaults = new()
+    {
+        ["Jwt:SigningKey"] = "test-signing-key-of-at-least-thirty-two-bytes",
+    };
+
     /// <summary>Runs code against the app's own database context.</summary>
     public async Task<T> WithDbAsync<T>(Func<MovieBookingDb, Task<T>> work)
     {
@@ -28,7 +34,9 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
     protected override IHost CreateHost(IHostBuilder builder)
     {
         // Host configuration is in place before Program reads any setting.
-        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        builder.ConfigureHostConfiguration(configuration => configuration
+            .AddInMemoryCollection(TestDefaults)
+            .AddInMemoryCollection(settings));
         return base.CreateHost(builder);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Identity;
 
 namespace MovieBooking.Api.Data.Configurations;
 
@@ -35,6 +36,7 @@ internal sealed class TheatreConfiguration : IEntityTypeConfiguration<Theatre>
         theatre.Property(t => t.Name).HasMaxLength(200);
         theatre.Property(t => t.Address).HasMaxLength(500);
         theatre.HasOne(t => t.City).WithMany().HasForeignKey(t => t.CityId).OnDelete(DeleteBehavior.Restrict);
+        theatre.HasOne<User>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Restrict);
         theatre.HasMany(t => t.Screens).WithOne(s => s.Theatre).HasForeignKey(s => s.TheatreId).OnDelete(DeleteBehavior.Restrict);
     }
 }

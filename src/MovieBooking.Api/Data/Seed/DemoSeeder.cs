@@ -1,15 +1,28 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Identity;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Data.Seed;
 
-/// <summary>Loads the demo catalogue into an empty database; a database that has any city is left alone.</summary>
+/// <summary>
+/// Loads the demo catalogue and the demo accounts into an empty database; a database that has any city is left alone.
+/// </summary>
 internal static class DemoSeeder
 {
     public const int Days = 7;
 
-    public static async Task<bool> SeedAsync(MovieBookingDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Demo accounts: email, password, name, role. Documented in the README; never seeded outside the demo.</summary>
+    public static readonly (string Email, string Password, string Name, Role Role)[] Accounts =
+    [
+        ("admin@example.com", "Admin#2026", "Asha Admin", Role.Admin),
+        ("owner@example.com", "Owner#2026", "Omar Owner", Role.TheatreOwner),
+        ("user@example.com", "User#2026", "Uma User", Role.User),
+    ];
+
+    public static async Task<bool> SeedAsync(
+        MovieBookingDb db, IPasswordHasher<User> hasher, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await db.Cities.AnyAsync(cancellationToken))
         {
@@ -17,6 +30,22 @@ internal static class DemoSeeder
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var users = Accounts.Select(account =>
+        {
+            var user = new User
+            {
+                Email = account.Email,
+                NormalizedEmail = User.Normalize(account.Email),
+                Name = account.Name,
+                Role = account.Role,
+                CreatedAt = now,
+            };
+            user.PasswordHash = hasher.HashPassword(user, account.Password);
+            return user;
+        }).ToList();
+        db.Users.AddRange(users);
+        var chainOwner = users.Single(u => u.Role == Role.TheatreOwner);
+
         var movies = DemoCatalog.Movies();
         db.Movies.AddRange(movies);
 
@@ -29,7 +58,7 @@ internal static class DemoSeeder
             db.Cities.Add(city);
             foreach (var (theatreName, address) in theatres)
             {
-                var theatre = new Theatre { CityId = city.Id, Name = theatreName, Address = address };
+                var theatre = new Theatre { CityId = city.Id, OwnerId = chainOwner.Id, Name = theatreName, Address = address };
                 db.Theatres.Add(theatre);
                 foreach (var (screenName, bands, blocked) in DemoCatalog.Screens)
                 {

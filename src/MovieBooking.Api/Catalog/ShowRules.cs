@@ -1,0 +1,67 @@
+namespace MovieBooking.Api.Catalog;
+
+/// <summary>A price asked for one seat category of a show, in minor units.</summary>
+public sealed record CategoryPrice(SeatCategory Category, long Amount);
+
+/// <summary>The rules a show's schedule and prices obey, independent of storage.</summary>
+public static class ShowRules
+{
+    public static readonly TimeSpan MaxLength = TimeSpan.FromHours(8);
+    public const long MaxPrice = 10_000_000;
+
+    /// <summary>Checks times, language and prices against the movie and the screen's seat categories.</summary>
+    public static Dictionary<string, string[]> Validate(
+        DateTimeOffset startsAt,
+        DateTimeOffset endsAt,
+        string language,
+        IReadOnlyList<CategoryPrice>? prices,
+        int movieMinutes,
+        IReadOnlyCollection<string> movieLanguages,
+        IReadOnlySet<SeatCategory> screenCategories,
+        DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (startsAt <= now)
+        {
+            errors["startsAt"] = ["A show starts in the future."];
+        }
+
+        if (endsAt <= startsAt)
+        {
+            errors["endsAt"] = ["A show ends after it starts."];
+        }
+        else if (endsAt - startsAt < TimeSpan.FromMinutes(movieMinutes))
+        {
+            errors["endsAt"] = [$"The show is shorter than the movie ({movieMinutes} minutes)."];
+        }
+        else if (endsAt - startsAt > MaxLength)
+        {
+            errors["endsAt"] = [$"A show lasts at most {MaxLength.TotalHours} hours."];
+        }
+
+        if (!movieLanguages.Contains(language, StringComparer.OrdinalIgnoreCase))
+        {
+            errors["language"] = [$"The movie is available in {string.Join(", ", movieLanguages)}."];
+        }
+
+        var priced = prices ?? [];
+        var problems = new List<string>();
+        foreach (var duplicate in priced.GroupBy(p => p.Category).Where(g => g.Count() > 1))
+        {
+            problems.Add($"{Name(duplicate.Key)} is priced twice.");
+        }
+
+        problems.AddRange(screenCategories.Except(priced.Select(p => p.Category)).Select(c => $"No price for {Name(c)} seats."));
+        problems.AddRange(priced.Select(p => p.Category).Distinct().Except(screenCategories).Select(c => $"The screen has no {Name(c)} seats."));
+        problems.AddRange(priced.Where(p => p.Amount is < 0 or > MaxPrice).Select(p => $"The price of {Name(p.Category)} must be between 0 and {MaxPrice}."));
+        if (problems.Count > 0)
+        {
+            errors["prices"] = [.. problems];
+        }
+
+        return errors;
+    }
+
+    /// <summary>The spelling the API uses for a category.</summary>
+    public static string Name(SeatCategory category) => System.Text.Json.JsonNamingPolicy.SnakeCaseUpper.ConvertName(category.ToString());
+}

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MovieBooking.Api.Identity;
+
+namespace MovieBooking.Api.Data.Configurations;
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> user)
+    {
+        user.Property(u => u.Email).HasMaxLength(AccountEmailAttribute.MaxLength);
+        user.Property(u => u.NormalizedEmail).HasMaxLength(AccountEmailAttribute.MaxLength);
+        user.Property(u => u.Name).HasMaxLength(100);
+        user.Property(u => u.PasswordHash).HasMaxLength(200);
+        user.HasIndex(u => u.NormalizedEmail).IsUnique();
+        user.ToTable(t => t.HasCheckConstraint("ck_users_role", $"role IN ({UpperSnakeCaseEnumConverter<Role>.SqlList})"));
+    }
+}
+
+internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
+{
+    public void Configure(EntityTypeBuilder<RefreshToken> token)
+    {
+        token.Property(t => t.TokenHash).HasMaxLength(64);
+        token.HasIndex(t => t.TokenHash).IsUnique();
+        token.HasIndex(t => t.FamilyId);
+        token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LoginFailureConfiguration : IEntityTypeConfiguration<LoginFailure>
+{
+    public void Configure(EntityTypeBuilder<LoginFailure> failure)
+    {
+        failure.Property(f => f.NormalizedEmail).HasMaxLength(AccountEmailAttribute.MaxLength);
+        failure.HasIndex(f => new { f.NormalizedEmail, f.FailedAt });
+    }
+}

@@ -1,0 +1,135 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MovieBooking.Api.Data;
+using MovieBooking.Api.Infrastructure;
+
+namespace MovieBooking.Api.Identity;
+
+public static class AuthApi
+{
+    public sealed record RegisterRequest(
+        [property: Required, AccountEmail] string Email,
+        [property: Required, PasswordPolicy] string Password,
+        [property: Required, StringLength(100, MinimumLength = 1)] string Name);
+
+    public sealed record LoginRequest([property: Required] string Email, [property: Required] string Password);
+
+    public sealed record RefreshRequest([property: Required, StringLength(200)] string RefreshToken);
+
+    public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/auth").WithTags("Accounts").RequireRateLimiting(RateLimitPolicies.Auth);
+        api.MapPost("/register", RegisterAsync)
+            .WithSummary("Creates an account with the User role.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapPost("/login", LoginAsync)
+            .WithSummary("Signs in: an access token (JWT) and a refresh token.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapPost("/refresh", RefreshAsync)
+            .WithSummary("Spends a refresh token for a new pair. Reusing a spent token revokes its whole chain.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapPost("/logout", LogoutAsync)
+            .WithSummary("Revokes the refresh token's chain.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return api;
+    }
+
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, MovieBookingDb db, IPasswordHasher<User> hasher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var normalized = User.Normalize(request.Email);
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
+        {
+            return EmailTaken();
+        }
+
+        var user = new User
+        {
+            Email = request.Email.Trim(),
+            NormalizedEmail = normalized,
+            Name = request.Name.Trim(),
+            Role = Role.User,
+            CreatedAt = time.GetUtcNow(),
+        };
+        user.PasswordHash = hasher.HashPassword(user, request.Password);
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another registration with the same address may have won the race to the unique index.
+            db.ChangeTracker.Clear();
+            if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
+            {
+                return EmailTaken();
+            }
+
+            throw;
+        }
+
+        return TypedResults.Created($"/api/users/{user.Id}", UserResponse.From(user));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, TooManyRequestsProblem>> LoginAsync(
+        LoginRequest request,
+        MovieBookingDb db,
+        IPasswordHasher<User> hasher,
+        LoginThrottle throttle,
+        TokenService tokens,
+        CancellationToken cancellationToken)
+    {
+        var normalized = User.Normalize(request.Email);
+        if (await throttle.RetryAfterAsync(normalized, cancellationToken) is { } wait)
+        {
+            return new TooManyRequestsProblem(wait, "Too many failed sign-ins for this account; try again later.");
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+        // An unknown address costs the same hash computation as a wrong password, so timing tells nothing.
+        var result = hasher.VerifyHashedPassword(user ?? DummyUser, user?.PasswordHash ?? DummyHash.Value, request.Password);
+        if (user is null || result == PasswordVerificationResult.Failed)
+        {
+            await throttle.RecordFailureAsync(normalized, cancellationToken);
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "The email or password is wrong.");
+        }
+
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = hasher.HashPassword(user, request.Password);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await throttle.ResetAsync(normalized, cancellationToken);
+        return TypedResults.Ok(await tokens.SignInAsync(user, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, TokenService tokens, CancellationToken cancellationToken)
+    {
+        var pair = await tokens.RefreshAsync(request.RefreshToken, cancellationToken);
+        return pair is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed",
+                detail: "The refresh token is unknown, expired, revoked or already used. Sign in again.")
+            : TypedResults.Ok(pair);
+    }
+
+    private static async Task<NoContent> LogoutAsync(RefreshRequest request, TokenService tokens, CancellationToken cancellationToken)
+    {
+        await tokens.SignOutAsync(request.RefreshToken, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult EmailTaken() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Email already registered",
+            detail: "An account with this email address exists. Sign in instead.");
+
+    private static readonly User DummyUser = new() { Email = "", NormalizedEmail = "", Name = "" };
+
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<User>().HashPassword(DummyUser, Guid.NewGuid().ToString()));
+}

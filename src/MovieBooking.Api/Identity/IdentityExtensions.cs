@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MovieBooking.Api.Identity;
+
+/// <summary>Authorization policies by role.</summary>
+public static class Policies
+{
+    public const string Admin = nameof(Admin);
+
+    /// <summary>Theatre owners and admins; whether the theatre is theirs is checked per request.</summary>
+    public const string TheatreManager = nameof(TheatreManager);
+}
+
+public static class IdentityExtensions
+{
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<JwtOptions>()
+            .BindConfiguration(JwtOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<TokenService>();
+        services.AddScoped<LoginThrottle>();
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, jwt, time) =>
+            {
+                var settings = jwt.Value;
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = settings.Issuer,
+                    ValidAudience = settings.Audience,
+                    IssuerSigningKey = TokenService.SigningKey(settings),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    NameClaimType = TokenClaims.Name,
+                    RoleClaimType = TokenClaims.Role,
+                    // Expiry is judged by the service's clock, so tests can move time.
+                    LifetimeValidator = (notBefore, expires, _, _) =>
+                    {
+                        var now = time.GetUtcNow().UtcDateTime;
+                        return expires is { } end && now < end + ClockSkew && (notBefore is not { } start || start - ClockSkew <= now);
+                    },
+                };
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(nameof(Role.Admin)))
+            .AddPolicy(Policies.TheatreManager, policy => policy.RequireRole(nameof(Role.TheatreOwner), nameof(Role.Admin)));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapAuthApi();
+        routes.MapUsersApi();
+        return routes;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+
+namespace MovieBooking.Api.Identity;
+
+public sealed class User
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    /// <summary>As the person typed it.</summary>
+    public required string Email { get; set; }
+
+    /// <summary>Trimmed and upper-cased: the unique key, so <c>A@x.com</c> and <c>a@x.com</c> are one account.</summary>
+    public required string NormalizedEmail { get; set; }
+
+    public required string Name { get; set; }
+    public string PasswordHash { get; set; } = "";
+    public Role Role { get; set; } = Role.User;
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public static string Normalize(string email) => email.Trim().ToUpperInvariant();
+}
+
+/// <summary>What a signed-in person may do. Serialised as <c>Admin</c>, <c>TheatreOwner</c>, <c>User</c>.</summary>
+public enum Role
+{
+    [JsonStringEnumMemberName(nameof(User))]
+    User,
+
+    [JsonStringEnumMemberName(nameof(TheatreOwner))]
+    TheatreOwner,
+
+    [JsonStringEnumMemberName(nameof(Admin))]
+    Admin,
+}
+
+/// <summary>
+/// A refresh token, stored only as its SHA-256 hash. Tokens of one sign-in form a family: each refresh
+/// spends one token and issues its successor; presenting a spent token revokes the whole family.
+/// </summary>
+public sealed class RefreshToken
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid UserId { get; init; }
+    public Guid FamilyId { get; init; }
+    public required string TokenHash { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+    public DateTimeOffset? SpentAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>One failed sign-in for an account name (whether or not such an account exists).</summary>
+public sealed class LoginFailure
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public required string NormalizedEmail { get; init; }
+    public DateTimeOffset FailedAt { get; init; }
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using MovieBooking.Api.Data;
+using MovieBooking.Api.Infrastructure;
+
+namespace MovieBooking.Api.Identity;
+
+public sealed record UserResponse(Guid Id, string Email, string Name, Role Role, DateTimeOffset CreatedAt)
+{
+    public static UserResponse From(User user) => new(user.Id, user.Email, user.Name, user.Role, user.CreatedAt);
+}
+
+public static class UsersApi
+{
+    public sealed record ChangeRoleRequest([property: Required] Role? Role);
+
+    public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/users").WithTags("Accounts").RequireAuthorization();
+        api.MapGet("/me", GetMeAsync).WithSummary("The signed-in user's profile and role.");
+        api.MapGet("/{userId:guid}", GetUserAsync).RequireAuthorization(Policies.Admin).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/{userId:guid}/role", ChangeRoleAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Changes a user's role. The last admin cannot be demoted.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return api;
+    }
+
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetMeAsync(
+        CurrentUser me, MovieBookingDb db, CancellationToken cancellationToken) =>
+        await GetUserAsync(me.Id, db, cancellationToken);
+
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUserAsync(
+        Guid userId, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new UserResponse(u.Id, u.Email, u.Name, u.Role, u.CreatedAt))
+            .FirstOrDefaultAsync(cancellationToken);
+        return user is null ? ApiProblems.NotFound("User", userId) : TypedResults.Ok(user);
+    }
+
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> ChangeRoleAsync(
+        Guid userId, ChangeRoleRequest request, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        var role = request.Role!.Value;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return ApiProblems.NotFound("User", userId);
+        }
+
+        if (user.Role == Role.Admin && role != Role.Admin && await db.Users.CountAsync(u => u.Role == Role.Admin, cancellationToken) == 1)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Last admin",
+                detail: "This is the only admin; make another user an admin first.");
+        }
+
+        user.Role = role;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(UserResponse.From(user));
+    }
+}

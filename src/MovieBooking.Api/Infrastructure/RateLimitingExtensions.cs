@@ -1,0 +1,98 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace MovieBooking.Api.Infrastructure;
+
+/// <summary>Names of the rate-limit policies; an endpoint group opts in with <c>.RequireRateLimiting(name)</c>.</summary>
+public static class RateLimitPolicies
+{
+    /// <summary>Sign-up and sign-in endpoints, per client IP address.</summary>
+    public const string Auth = "auth";
+}
+
+/// <summary>Bound from <c>RateLimiting</c>.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string Section = "RateLimiting";
+
+    /// <summary>Requests to the auth endpoints per client IP address.</summary>
+    public WindowLimit Auth { get; set; } = new() { PermitLimit = 100, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Failed sign-ins per account name before sign-in is refused until the window passes.</summary>
+    public WindowLimit LoginFailures { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+}
+
+public sealed class WindowLimit
+{
+    [Range(1, 1_000_000)]
+    public int PermitLimit { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; }
+}
+
+public static class RateLimitingExtensions
+{
+    public static WebApplicationBuilder AddRateLimits(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<RateLimitingOptions>()
+            .BindConfiguration(RateLimitingOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => IsValid(o.Auth) && IsValid(o.LoginFailures),
+                "RateLimiting:Auth and RateLimiting:LoginFailures need a PermitLimit of at least 1 and a Window of 00:00:01 to 1.00:00:00.")
+            .ValidateOnStart();
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.OnRejected = WriteRejectionAsync;
+            limiter.AddPolicy(RateLimitPolicies.Auth, context => FixedWindowPer(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Auth));
+        });
+        return builder;
+    }
+
+    /// <summary>A 429 problem with <c>Retry-After</c> in whole seconds.</summary>
+    public static async Task WriteTooManyRequestsAsync(HttpContext context, TimeSpan? retryAfter, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests",
+                Detail = detail,
+            },
+        });
+    }
+
+    private static RateLimitPartition<string> FixedWindowPer(string key, WindowLimit limit) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit.PermitLimit,
+            Window = limit.Window,
+            QueueLimit = 0,
+        });
+
+    private static ValueTask WriteRejectionAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        TimeSpan? retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : null;
+        return new ValueTask(WriteTooManyRequestsAsync(rejected.HttpContext, retryAfter, "Too many requests from this client; try again later."));
+    }
+
+    private static bool IsValid(WindowLimit limit) =>
+        limit.PermitLimit >= 1 && limit.Window >= TimeSpan.FromSeconds(1) && limit.Window <= TimeSpan.FromDays(1);
+}
