@@ -193,10 +193,17 @@ public static class ShowManagementApi
         return TypedResults.NoContent();
     }
 
-    private static Task<ScreenFacts?> ScreenFactsAsync(MovieBookingDb db, Guid screenId, CancellationToken cancellationToken) =>
-        db.Screens.Where(s => s.Id == screenId)
-            .Select(s => new ScreenFacts(s.Id, s.Theatre!.OwnerId, s.Seats.Select(x => x.Category).Distinct().ToList()))
-            .FirstOrDefaultAsync(cancellationToken);
+    private static async Task<ScreenFacts?> ScreenFactsAsync(MovieBookingDb db, Guid screenId, CancellationToken cancellationToken)
+    {
+        var ownerId = await db.Screens.Where(s => s.Id == screenId).Select(s => (Guid?)s.Theatre!.OwnerId).FirstOrDefaultAsync(cancellationToken);
+        if (ownerId is null)
+        {
+            return null;
+        }
+
+        var categories = await db.ScreenSeats.Where(s => s.ScreenId == screenId).Select(s => s.Category).Distinct().ToListAsync(cancellationToken);
+        return new ScreenFacts(screenId, ownerId.Value, categories);
+    }
 
     private static Task<Guid?> OwnerOfAsync(MovieBookingDb db, Guid showId, CancellationToken cancellationToken) =>
         db.Shows.Where(s => s.Id == showId).Select(s => (Guid?)s.Screen!.Theatre!.OwnerId).FirstOrDefaultAsync(cancellationToken);

@@ -117,6 +117,60 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_bearer_scheme_on_protected_endpoints()
+    {
+        await using var app = new MovieBookingApp(Sqlite(Path.Combine(_directory, "bearer.db")));
+        using var client = app.CreateClient();
+
+        var document = await client.GetJsonAsync("/openapi/v1.json");
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+
+        var createCity = document.GetProperty("paths").GetProperty("/api/cities").GetProperty("post");
+        Assert.True(createCity.GetProperty("security")[0].TryGetProperty("Bearer", out _));
+        Assert.True(createCity.GetProperty("responses").TryGetProperty("401", out _));
+        Assert.True(createCity.GetProperty("responses").TryGetProperty("403", out _));
+        var listCities = document.GetProperty("paths").GetProperty("/api/cities").GetProperty("get");
+        Assert.False(listCities.TryGetProperty("security", out _));
+    }
+
+    [Fact]
+    public async Task The_auth_endpoints_are_rate_limited_per_client_with_retry_after()
+    {
+        var settings = Sqlite(Path.Combine(_directory, "limits.db"));
+        settings["RateLimiting:Auth:PermitLimit"] = "3";
+        settings["RateLimiting:Auth:Window"] = "00:01:00";
+        await using var app = new MovieBookingApp(settings);
+        using var client = app.CreateClient();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var allowed = await client.PostJsonAsync("/api/auth/login", new { email = "nobody@example.com", password = "Wrong#123" });
+            Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        }
+
+        using var limited = await client.PostJsonAsync("/api/auth/register", new { email = "late@example.com", password = "Late#2026", name = "Late" });
+        await limited.ReadProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+
+        // Reading the catalogue is not limited by the auth policy.
+        await client.GetJsonAsync("/api/cities");
+    }
+
+    [Fact]
+    public async Task Demo_accounts_do_not_exist_without_demo_seeding()
+    {
+        var settings = Sqlite(Path.Combine(_directory, "nodemo.db"));
+        settings["Seed:Demo"] = "false";
+        await using var app = new MovieBookingApp(settings);
+        using var client = app.CreateClient();
+
+        using var login = await client.PostJsonAsync("/api/auth/login", new { email = Accounts.AdminEmail, password = Accounts.AdminPassword });
+        await login.ReadProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task An_unexpected_failure_is_a_500_problem_without_internals()
     {
         await using var app = new MovieBookingApp(Sqlite(Path.Combine(_directory, "boom.db")));

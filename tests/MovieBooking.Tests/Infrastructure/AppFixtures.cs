@@ -11,7 +11,12 @@ public abstract class AppFixture : IAsyncLifetime
 
     public abstract string StoreName { get; }
 
-    public async Task InitializeAsync()
+    private Task<Actors>? _actors;
+
+    /// <summary>Signed-in clients for every role, created once per fixture.</summary>
+    public Task<Actors> ActorsAsync() => _actors ??= Actors.CreateAsync(App);
+
+    public virtual async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>(await CreateDatabaseAsync()) { ["Seed:Demo"] = "true" };
         _app = new MovieBookingApp(settings);

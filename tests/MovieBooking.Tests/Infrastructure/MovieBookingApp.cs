@@ -22,6 +22,8 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
     private static readonly Dictionary<string, string?> TestDefaults = new()
     {
         ["Jwt:SigningKey"] = "test-signing-key-of-at-least-thirty-two-bytes",
+        // Tests sign in far more often than people do; the per-IP limit has its own test.
+        ["RateLimiting:Auth:PermitLimit"] = "100000",
     };
 
     /// <summary>Runs code against the app's own database context.</summary>

@@ -1,0 +1,265 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MovieBooking.Tests.Infrastructure;
+
+namespace MovieBooking.Tests.Identity;
+
+/// <summary>Registration, sign-in, token refresh and roles over HTTP, on every database.</summary>
+public abstract class AccountsApiTests(AppFixture fixture)
+{
+    private readonly MovieBookingApp _app = fixture.App;
+    private readonly HttpClient _client = fixture.Client;
+
+    [Fact]
+    public async Task Registration_creates_a_user_without_password_material()
+    {
+        using var response = await _client.PostJsonAsync("/api/auth/register", new { email = "Priya.S@Example.com", password = "Popcorn#42", name = "Priya S" });
+        var user = await response.ReadJsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal("Priya.S@Example.com", user.GetProperty("email").GetString());
+        Assert.Equal("Priya S", user.GetProperty("name").GetString());
+        Assert.Equal("User", user.GetProperty("role").GetString());
+        Assert.Equal($"/api/users/{user.GetProperty("id").GetString()}", response.Headers.Location?.ToString());
+        var body = user.ToString();
+        Assert.DoesNotContain("password", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Popcorn", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Emails_are_unique_whatever_their_case()
+    {
+        await _client.RegisterAsync("case.test@example.com");
+        using var response = await _client.PostJsonAsync("/api/auth/register", new { email = "CASE.Test@EXAMPLE.com", password = "Another#1", name = "Twin" });
+        await response.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Theory]
+    [InlineData("short1!", "password")]
+    [InlineData("onlyletters", "password")]
+    [InlineData("12345678", "password")]
+    [InlineData("        ", "password")]
+    [InlineData("", "password")]
+    public async Task A_weak_password_is_a_validation_problem_naming_the_field(string password, string field)
+    {
+        using var response = await _client.PostJsonAsync("/api/auth/register", new { email = $"weak{Guid.NewGuid():N}@example.com", password, name = "Weak" });
+        await AssertFieldErrorAsync(response, field);
+    }
+
+    [Theory]
+    [InlineData("not-an-email")]
+    [InlineData("two@@example.com")]
+    [InlineData("nobody@localhost")]
+    [InlineData("Name <name@example.com>")]
+    [InlineData(" spaced@example.com")]
+    public async Task A_malformed_email_is_a_validation_problem_naming_the_field(string email)
+    {
+        using var response = await _client.PostJsonAsync("/api/auth/register", new { email, password = "Good#Pass1", name = "Someone" });
+        await AssertFieldErrorAsync(response, "email");
+    }
+
+    [Theory]
+    [InlineData("{\"email\": \"broken@example.com\", ")]
+    [InlineData("[1, 2, 3]")]
+    [InlineData("{\"email\": 42, \"password\": \"Good#Pass1\", \"name\": \"N\"}")]
+    [InlineData("")]
+    public async Task A_malformed_body_is_a_400_problem_and_creates_nothing(string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync(new Uri("/api/auth/register", UriKind.Relative), content);
+        await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+
+        using var login = await _client.PostJsonAsync("/api/auth/login", new { email = "broken@example.com", password = "Good#Pass1" });
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_in_gives_a_bearer_token_that_reads_the_profile()
+    {
+        await _client.RegisterAsync("reader@example.com", "Reader#2026", "Rita Reader");
+        var tokens = await _client.LoginAsync("READER@example.com", "Reader#2026");
+
+        Assert.Equal("Bearer", tokens.GetProperty("tokenType").GetString());
+        Assert.Equal(900, tokens.GetProperty("expiresIn").GetInt32());
+        Assert.False(string.IsNullOrEmpty(tokens.GetProperty("refreshToken").GetString()));
+
+        using var client = _app.CreateDefaultClient(new BearerTokenHandler(tokens.GetProperty("accessToken").GetString()!));
+        var me = await client.GetJsonAsync("/api/users/me");
+        Assert.Equal("reader@example.com", me.GetProperty("email").GetString());
+        Assert.Equal("Rita Reader", me.GetProperty("name").GetString());
+        Assert.Equal("User", me.GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_password_and_an_unknown_email_get_the_same_answer()
+    {
+        await _client.RegisterAsync("known@example.com", "Known#2026");
+        using var wrongPassword = await _client.PostJsonAsync("/api/auth/login", new { email = "known@example.com", password = "Wrong#2026" });
+        using var unknownEmail = await _client.PostJsonAsync("/api/auth/login", new { email = "unknown@example.com", password = "Known#2026" });
+
+        var first = await wrongPassword.ReadProblemAsync(HttpStatusCode.Unauthorized);
+        var second = await unknownEmail.ReadProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(first.GetProperty("title").GetString(), second.GetProperty("title").GetString());
+        Assert.Equal(first.GetProperty("detail").GetString(), second.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-a-jwt")]
+    [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl")]
+    public async Task The_profile_needs_a_valid_token(string? token)
+    {
+        using var client = token is null ? _app.CreateClient() : _app.CreateDefaultClient(new BearerTokenHandler(token));
+        await client.GetProblemAsync("/api/users/me", HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_access_token_expires_after_fifteen_minutes()
+    {
+        await _client.RegisterAsync("expiry@example.com", "Expiry#2026");
+        var tokens = await _client.LoginAsync("expiry@example.com", "Expiry#2026");
+        using var client = _app.CreateDefaultClient(new BearerTokenHandler(tokens.GetProperty("accessToken").GetString()!));
+        await client.GetJsonAsync("/api/users/me");
+
+        _app.Time.Advance(TimeSpan.FromMinutes(14));
+        await client.GetJsonAsync("/api/users/me");
+        _app.Time.Advance(TimeSpan.FromMinutes(2));
+        await client.GetProblemAsync("/api/users/me", HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Refresh_tokens_rotate_and_reuse_revokes_the_whole_chain()
+    {
+        await _client.RegisterAsync("rotate@example.com", "Rotate#2026");
+        var first = await _client.LoginAsync("rotate@example.com", "Rotate#2026");
+        var firstRefresh = first.GetProperty("refreshToken").GetString()!;
+
+        var second = await RefreshAsync(firstRefresh, HttpStatusCode.OK);
+        var secondRefresh = second.GetProperty("refreshToken").GetString()!;
+        Assert.NotEqual(firstRefresh, secondRefresh);
+        using (var client = _app.CreateDefaultClient(new BearerTokenHandler(second.GetProperty("accessToken").GetString()!)))
+        {
+            Assert.Equal("rotate@example.com", (await client.GetJsonAsync("/api/users/me")).GetProperty("email").GetString());
+        }
+
+        // The spent token comes back: theft is assumed and every token of the chain dies, the newest included.
+        await RefreshAsync(firstRefresh, HttpStatusCode.Unauthorized);
+        await RefreshAsync(secondRefresh, HttpStatusCode.Unauthorized);
+
+        // A fresh sign-in starts a new chain that works.
+        var fresh = await _client.LoginAsync("rotate@example.com", "Rotate#2026");
+        await RefreshAsync(fresh.GetProperty("refreshToken").GetString()!, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Logout_revokes_the_chain()
+    {
+        await _client.RegisterAsync("logout@example.com", "Logout#2026");
+        var tokens = await _client.LoginAsync("logout@example.com", "Logout#2026");
+        var refresh = tokens.GetProperty("refreshToken").GetString()!;
+        var next = (await RefreshAsync(refresh, HttpStatusCode.OK)).GetProperty("refreshToken").GetString()!;
+
+        using var logout = await _client.PostJsonAsync("/api/auth/logout", new { refreshToken = refresh });
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        await RefreshAsync(next, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Refresh_tokens_expire_after_fourteen_days_and_unknown_ones_are_refused()
+    {
+        await _client.RegisterAsync("old@example.com", "OldToken#1");
+        var tokens = await _client.LoginAsync("old@example.com", "OldToken#1");
+        await RefreshAsync("made-up-token", HttpStatusCode.Unauthorized);
+
+        _app.Time.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
+        await RefreshAsync(tokens.GetProperty("refreshToken").GetString()!, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Too_many_failed_sign_ins_lock_the_account_name_until_the_window_passes()
+    {
+        await _client.RegisterAsync("target@example.com", "Target#2026");
+        foreach (var email in new[] { "target@example.com", "ghost@example.com" })
+        {
+            for (var attempt = 0; attempt < 10; attempt++)
+            {
+                using var failed = await _client.PostJsonAsync("/api/auth/login", new { email, password = $"Guess#{attempt}" });
+                Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+            }
+
+            // Locked: even the right password is refused, whether or not the account exists.
+            using var locked = await _client.PostJsonAsync("/api/auth/login", new { email, password = "Target#2026" });
+            await locked.ReadProblemAsync(HttpStatusCode.TooManyRequests);
+            var retryAfter = int.Parse(locked.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(retryAfter, 1, 15 * 60);
+        }
+
+        // Another account is not affected.
+        await _client.LoginAsync(Accounts.UserEmail, Accounts.UserPassword);
+
+        _app.Time.Advance(TimeSpan.FromMinutes(15));
+        await _client.LoginAsync("target@example.com", "Target#2026");
+    }
+
+    [Fact]
+    public async Task The_demo_accounts_sign_in_with_their_roles()
+    {
+        foreach (var (email, password, role) in new[]
+        {
+            (Accounts.AdminEmail, Accounts.AdminPassword, "Admin"),
+            (Accounts.OwnerEmail, Accounts.OwnerPassword, "TheatreOwner"),
+            (Accounts.UserEmail, Accounts.UserPassword, "User"),
+        })
+        {
+            using var client = await _app.SignedInClientAsync(email, password);
+            Assert.Equal(role, (await client.GetJsonAsync("/api/users/me")).GetProperty("role").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task An_admin_changes_roles_and_the_new_role_applies_from_the_next_token()
+    {
+        var id = await _client.RegisterAsync("promote@example.com", "Promote#2026");
+        using var admin = await _app.SignedInClientAsync(Accounts.AdminEmail, Accounts.AdminPassword);
+
+        using var changed = await admin.PutJsonAsync($"/api/users/{id}/role", new { role = "TheatreOwner" });
+        Assert.Equal("TheatreOwner", (await changed.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("role").GetString());
+        using var promoted = await _app.SignedInClientAsync("promote@example.com", "Promote#2026");
+        Assert.Equal("TheatreOwner", (await promoted.GetJsonAsync("/api/users/me")).GetProperty("role").GetString());
+
+        using var unknown = await admin.PutJsonAsync($"/api/users/{Guid.CreateVersion7()}/role", new { role = "Admin" });
+        await unknown.ReadProblemAsync(HttpStatusCode.NotFound);
+        using var badRole = await admin.PutJsonAsync($"/api/users/{id}/role", new { role = "Emperor" });
+        await badRole.ReadProblemAsync(HttpStatusCode.BadRequest);
+        using var noRole = await admin.PutJsonAsync($"/api/users/{id}/role", new { });
+        await AssertFieldErrorAsync(noRole, "role");
+    }
+
+    [Fact]
+    public async Task The_last_admin_cannot_be_demoted()
+    {
+        using var admin = await _app.SignedInClientAsync(Accounts.AdminEmail, Accounts.AdminPassword);
+        var adminId = (await admin.GetJsonAsync("/api/users/me")).GetProperty("id").GetString();
+
+        using var demote = await admin.PutJsonAsync($"/api/users/{adminId}/role", new { role = "User" });
+        await demote.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    private async Task<JsonElement> RefreshAsync(string refreshToken, HttpStatusCode expected)
+    {
+        using var response = await _client.PostJsonAsync("/api/auth/refresh", new { refreshToken });
+        return expected == HttpStatusCode.OK ? await response.ReadJsonAsync(expected) : await response.ReadProblemAsync(expected);
+    }
+
+    private static async Task AssertFieldErrorAsync(HttpResponseMessage response, string field)
+    {
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains(fields, name => name.Equals(field, StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+public sealed class SqliteAccountsApiTests(SqliteAppFixture fixture) : AccountsApiTests(fixture), IClassFixture<SqliteAppFixture>;
+
+public sealed class PostgresAccountsApiTests(PostgresAppFixture fixture) : AccountsApiTests(fixture), IClassFixture<PostgresAppFixture>;

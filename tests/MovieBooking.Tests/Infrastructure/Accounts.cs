@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MovieBooking.Tests.Infrastructure;
+
+/// <summary>Attaches a bearer token to every request, so test clients go through the real JWT pipeline.</summary>
+public sealed class BearerTokenHandler(string token) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return base.SendAsync(request, cancellationToken);
+    }
+}
+
+public static class Accounts
+{
+    public const string AdminEmail = "admin@example.com";
+    public const string AdminPassword = "Admin#2026";
+    public const string OwnerEmail = "owner@example.com";
+    public const string OwnerPassword = "Owner#2026";
+    public const string UserEmail = "user@example.com";
+    public const string UserPassword = "User#2026";
+
+    public static async Task<JsonElement> LoginAsync(this HttpClient client, string email, string password)
+    {
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
+        return await response.ReadJsonAsync(HttpStatusCode.OK);
+    }
+
+    /// <summary>A client signed in as the given account.</summary>
+    public static async Task<HttpClient> SignedInClientAsync(this MovieBookingApp app, string email, string password)
+    {
+        using var anonymous = app.CreateClient();
+        var tokens = await anonymous.LoginAsync(email, password);
+        return app.CreateDefaultClient(new BearerTokenHandler(tokens.GetProperty("accessToken").GetString()!));
+    }
+
+    /// <summary>Registers a new account and returns its id.</summary>
+    public static async Task<string> RegisterAsync(this HttpClient client, string email, string password = "Secret#123", string name = "Test Person")
+    {
+        using var response = await client.PostAsJsonAsync("/api/auth/register", new { email, password, name });
+        return (await response.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+    }
+
+    public static async Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        await client.PostAsJsonAsync(new Uri(url, UriKind.Relative), body, HttpAssertions.Json);
+
+    public static async Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
+        await client.PutAsJsonAsync(new Uri(url, UriKind.Relative), body, HttpAssertions.Json);
+}
