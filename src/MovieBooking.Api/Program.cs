@@ -37,6 +37,7 @@ app.MapHealthApi();
 app.MapAccountsApi();
 app.MapCatalogApi();
 app.MapSeatingApi();
+app.MapBookingApis();
 
 app.Run();
 

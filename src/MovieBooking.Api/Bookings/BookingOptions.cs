@@ -10,17 +10,24 @@ public sealed class BookingOptions
     /// <summary>How long seats stay held for a user before anyone may take them again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Booking:HoldTtl must be between 00:00:01 and 01:00:00.")]
     public TimeSpan HoldTtl { get; set; } = TimeSpan.FromMinutes(5);
-}
 
-public static class BookingExtensions
-{
-    public static WebApplicationBuilder AddBookings(this WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<BookingOptions>()
-            .BindConfiguration(BookingOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        return builder;
-    }
+    /// <summary>Seats one user may hold (in holds and unpaid bookings) of one show at a time.</summary>
+    [Range(1, 10, ErrorMessage = "Booking:MaxSeatsPerUser must be between 1 and 10.")]
+    public int MaxSeatsPerUser { get; set; } = 10;
+
+    /// <summary>Convenience fee per ticket, in minor units.</summary>
+    [Range(0, 100_000, ErrorMessage = "Booking:ConvenienceFeePerTicket must be between 0 and 100000 (minor units).")]
+    public long ConvenienceFeePerTicket { get; set; } = 2_000;
+
+    /// <summary>Convenience fee as a percentage of the seat total, added to the per-ticket fee.</summary>
+    [Range(typeof(decimal), "0", "50", ErrorMessage = "Booking:ConvenienceFeePercent must be between 0 and 50.")]
+    public decimal ConvenienceFeePercent { get; set; } = 1.5m;
+
+    /// <summary>GST on the convenience fee, in percent.</summary>
+    [Range(typeof(decimal), "0", "50", ErrorMessage = "Booking:GstPercent must be between 0 and 50.")]
+    public decimal GstPercent { get; set; } = 18m;
+
+    /// <summary>How often the expiry sweeper looks for unpaid bookings past their expiry.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Booking:SweepInterval must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Identity;
+using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Data;
@@ -22,6 +24,9 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
+    public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<BookingSeat> BookingSeats => Set<BookingSeat>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MovieBookingDb).Assembly);
@@ -31,6 +36,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         ArgumentNullException.ThrowIfNull(configurationBuilder);
         configurationBuilder.Properties<SeatCategory>().HaveConversion<UpperSnakeCaseEnumConverter<SeatCategory>>().HaveMaxLength(16);
         configurationBuilder.Properties<SeatStatus>().HaveConversion<UpperSnakeCaseEnumConverter<SeatStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<BookingStatus>().HaveConversion<UpperSnakeCaseEnumConverter<BookingStatus>>().HaveMaxLength(20);
         configurationBuilder.Properties<Role>().HaveConversion<UpperSnakeCaseEnumConverter<Role>>().HaveMaxLength(16);
         configurationBuilder.Properties<ShowStatus>().HaveConversion<UpperSnakeCaseEnumConverter<ShowStatus>>().HaveMaxLength(16);
     }

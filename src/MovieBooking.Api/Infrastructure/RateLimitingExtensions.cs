@@ -12,6 +12,9 @@ public static class RateLimitPolicies
 {
     /// <summary>Sign-up and sign-in endpoints, per client IP address.</summary>
     public const string Auth = "auth";
+
+    /// <summary>Seat holds, per signed-in user.</summary>
+    public const string Holds = "holds";
 }
 
 /// <summary>Bound from <c>RateLimiting</c>.</summary>
@@ -21,6 +24,9 @@ public sealed class RateLimitingOptions
 
     /// <summary>Requests to the auth endpoints per client IP address.</summary>
     public WindowLimit Auth { get; set; } = new() { PermitLimit = 100, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Seat holds per user.</summary>
+    public WindowLimit Holds { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>Failed sign-ins per account name before sign-in is refused until the window passes.</summary>
     public WindowLimit LoginFailures { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
@@ -43,8 +49,8 @@ public static class RateLimitingExtensions
         builder.Services.AddOptions<RateLimitingOptions>()
             .BindConfiguration(RateLimitingOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => IsValid(o.Auth) && IsValid(o.LoginFailures),
-                "RateLimiting:Auth and RateLimiting:LoginFailures need a PermitLimit of at least 1 and a Window of 00:00:01 to 1.00:00:00.")
+            .Validate(o => IsValid(o.Auth) && IsValid(o.Holds) && IsValid(o.LoginFailures),
+                "RateLimiting:Auth, RateLimiting:Holds and RateLimiting:LoginFailures need a PermitLimit of at least 1 and a Window of 00:00:01 to 1.00:00:00.")
             .ValidateOnStart();
 
         builder.Services.AddRateLimiter(limiter =>
@@ -53,6 +59,9 @@ public static class RateLimitingExtensions
             limiter.AddPolicy(RateLimitPolicies.Auth, context => FixedWindowPer(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Auth));
+            limiter.AddPolicy(RateLimitPolicies.Holds, context => FixedWindowPer(
+                context.User.FindFirst("sub")?.Value ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Holds));
         });
         return builder;
     }

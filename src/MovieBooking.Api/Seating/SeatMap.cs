@@ -27,8 +27,12 @@ internal sealed record SeatMapEntry(
 
 internal static class SeatMapBuilder
 {
-    /// <summary>Rows in screen order (entries arrive sorted by row, then column) and the count of each status.</summary>
-    public static SeatMapResponse Build(Guid showId, IReadOnlyList<SeatMapEntry> entries, DateTimeOffset now)
+    /// <summary>
+    /// Rows in screen order (entries arrive sorted by row, then column) and the count of each status. Seats the hold
+    /// store holds outside the inventory table (Redis) show as held until their expiry.
+    /// </summary>
+    public static SeatMapResponse Build(
+        Guid showId, IReadOnlyList<SeatMapEntry> entries, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset> heldElsewhere)
     {
         var rows = new List<SeatMapRow>();
         var counts = new int[Enum.GetValues<SeatStatus>().Length];
@@ -44,6 +48,11 @@ internal static class SeatMapBuilder
             }
 
             var status = entry.StatusAt(now);
+            if (status == SeatStatus.Available && heldElsewhere.TryGetValue(entry.SeatId, out var expires) && expires > now)
+            {
+                status = SeatStatus.Held;
+            }
+
             counts[(int)status]++;
             seats!.Add(new SeatMapSeat(entry.SeatId, entry.Number, entry.Column, entry.Category, entry.Price, status));
         }

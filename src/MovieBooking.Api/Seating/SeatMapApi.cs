@@ -17,7 +17,7 @@ public static class SeatMapApi
     }
 
     private static async Task<Results<Ok<SeatMapResponse>, ProblemHttpResult>> GetSeatMapAsync(
-        Guid showId, MovieBookingDb db, TimeProvider time, CancellationToken cancellationToken)
+        Guid showId, MovieBookingDb db, IHoldStore holds, TimeProvider time, CancellationToken cancellationToken)
     {
         var entries = await (
             from seat in db.ShowSeats.AsNoTracking()
@@ -33,6 +33,8 @@ public static class SeatMapApi
             return ApiProblems.NotFound("Show", showId);
         }
 
-        return TypedResults.Ok(SeatMapBuilder.Build(showId, entries, time.GetUtcNow()));
+        var now = time.GetUtcNow();
+        var heldElsewhere = await holds.HeldSeatsAsync(showId, now, cancellationToken);
+        return TypedResults.Ok(SeatMapBuilder.Build(showId, entries, now, heldElsewhere));
     }
 }

@@ -17,6 +17,9 @@ public sealed class ShowSeat
     public SeatCategory Category { get; init; }
     public SeatStatus Status { get; set; }
     public Guid? HoldId { get; set; }
+
+    /// <summary>The user whose hold (or unpaid booking) has the seat.</summary>
+    public Guid? HeldBy { get; set; }
     public DateTimeOffset? HoldExpiresAt { get; set; }
     public Guid? BookingId { get; set; }
 }

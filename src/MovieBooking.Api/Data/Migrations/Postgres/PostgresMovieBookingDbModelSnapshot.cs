@@ -23,6 +23,127 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ConvenienceFee")
+                        .HasColumnType("bigint")
+                        .HasColumnName("convenience_fee");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hold_id");
+
+                    b.Property<long>("SeatTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seat_total");
+
+                    b.Property<Guid>("ShowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("show_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Tax")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tax");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bookings");
+
+                    b.HasIndex("HoldId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_bookings_hold_id");
+
+                    b.HasIndex("ShowId")
+                        .HasDatabaseName("ix_bookings_show_id");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_bookings_status_expires_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_bookings_user_id_created_at");
+
+                    b.ToTable("bookings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+
+                            t.HasCheckConstraint("ck_bookings_status", "status IN ('PENDING_PAYMENT', 'CONFIRMED', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUNDED')");
+                        });
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Bookings.BookingSeat", b =>
+                {
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<string>("SeatId")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("seat_id");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price");
+
+                    b.Property<Guid>("ShowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("show_id");
+
+                    b.Property<bool>("Sold")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sold");
+
+                    b.HasKey("BookingId", "SeatId")
+                        .HasName("pk_booking_seats");
+
+                    b.HasIndex("ShowId", "SeatId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_booking_seats_sold")
+                        .HasFilter("sold");
+
+                    b.ToTable("booking_seats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_booking_seats_price", "price >= 0");
+                        });
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Catalog.City", b =>
                 {
                     b.Property<Guid>("Id")
@@ -462,6 +583,57 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Infrastructure.IdempotencyRecord", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Body")
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<bool>("Completed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("completed");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("UserId", "Key")
+                        .HasName("pk_idempotency_records");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_idempotency_records_expires_at");
+
+                    b.ToTable("idempotency_records", (string)null);
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Seating.ShowSeat", b =>
                 {
                     b.Property<Guid>("ShowId")
@@ -486,6 +658,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.Property<int>("Column")
                         .HasColumnType("integer")
                         .HasColumnName("column_number");
+
+                    b.Property<Guid?>("HeldBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("held_by");
 
                     b.Property<DateTimeOffset?>("HoldExpiresAt")
                         .HasColumnType("timestamp with time zone")
@@ -531,6 +707,33 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
 
                             t.HasCheckConstraint("ck_show_seats_status", "status IN ('AVAILABLE', 'HELD', 'BOOKED', 'BLOCKED')");
                         });
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Catalog.Show", null)
+                        .WithMany()
+                        .HasForeignKey("ShowId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_bookings_shows_show_id");
+
+                    b.HasOne("MovieBooking.Api.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_bookings_users_user_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Bookings.BookingSeat", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Bookings.Booking", null)
+                        .WithMany("Seats")
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_booking_seats_bookings_booking_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Catalog.Screen", b =>
@@ -623,6 +826,11 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_show_seats_shows_show_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
+                {
+                    b.Navigation("Seats");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Catalog.Screen", b =>

@@ -17,6 +17,127 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ConvenienceFee")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("convenience_fee");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hold_id");
+
+                    b.Property<long>("SeatTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seat_total");
+
+                    b.Property<Guid>("ShowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("show_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Tax")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tax");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bookings");
+
+                    b.HasIndex("HoldId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_bookings_hold_id");
+
+                    b.HasIndex("ShowId")
+                        .HasDatabaseName("ix_bookings_show_id");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_bookings_status_expires_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_bookings_user_id_created_at");
+
+                    b.ToTable("bookings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+
+                            t.HasCheckConstraint("ck_bookings_status", "status IN ('PENDING_PAYMENT', 'CONFIRMED', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUNDED')");
+                        });
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Bookings.BookingSeat", b =>
+                {
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("booking_id");
+
+                    b.Property<string>("SeatId")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seat_id");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<Guid>("ShowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("show_id");
+
+                    b.Property<bool>("Sold")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sold");
+
+                    b.HasKey("BookingId", "SeatId")
+                        .HasName("pk_booking_seats");
+
+                    b.HasIndex("ShowId", "SeatId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_booking_seats_sold")
+                        .HasFilter("sold");
+
+                    b.ToTable("booking_seats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_booking_seats_price", "price >= 0");
+                        });
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Catalog.City", b =>
                 {
                     b.Property<Guid>("Id")
@@ -456,6 +577,57 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Infrastructure.IdempotencyRecord", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Body")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<bool>("Completed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_hash");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("UserId", "Key")
+                        .HasName("pk_idempotency_records");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_idempotency_records_expires_at");
+
+                    b.ToTable("idempotency_records", (string)null);
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Seating.ShowSeat", b =>
                 {
                     b.Property<Guid>("ShowId")
@@ -480,6 +652,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.Property<int>("Column")
                         .HasColumnType("INTEGER")
                         .HasColumnName("column_number");
+
+                    b.Property<Guid?>("HeldBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_by");
 
                     b.Property<long?>("HoldExpiresAt")
                         .HasColumnType("INTEGER")
@@ -525,6 +701,33 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
 
                             t.HasCheckConstraint("ck_show_seats_status", "status IN ('AVAILABLE', 'HELD', 'BOOKED', 'BLOCKED')");
                         });
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Catalog.Show", null)
+                        .WithMany()
+                        .HasForeignKey("ShowId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_bookings_shows_show_id");
+
+                    b.HasOne("MovieBooking.Api.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_bookings_users_user_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Bookings.BookingSeat", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Bookings.Booking", null)
+                        .WithMany("Seats")
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_booking_seats_bookings_booking_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Catalog.Screen", b =>
@@ -617,6 +820,11 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_show_seats_shows_show_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
+                {
+                    b.Navigation("Seats");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Catalog.Screen", b =>

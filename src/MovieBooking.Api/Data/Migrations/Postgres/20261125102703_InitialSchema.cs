@@ -27,6 +27,25 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    completed = table.Column<bool>(type: "boolean", nullable: false),
+                    status_code = table.Column<int>(type: "integer", nullable: false),
+                    body = table.Column<string>(type: "text", nullable: true),
+                    location = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_records", x => new { x.user_id, x.key });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "login_failures",
                 columns: table => new
                 {
@@ -207,6 +226,43 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "bookings",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    show_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    hold_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    seat_total = table.Column<long>(type: "bigint", nullable: false),
+                    convenience_fee = table.Column<long>(type: "bigint", nullable: false),
+                    tax = table.Column<long>(type: "bigint", nullable: false),
+                    total = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_bookings", x => x.id);
+                    table.CheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+                    table.CheckConstraint("ck_bookings_status", "status IN ('PENDING_PAYMENT', 'CONFIRMED', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUNDED')");
+                    table.ForeignKey(
+                        name: "fk_bookings_shows_show_id",
+                        column: x => x.show_id,
+                        principalTable: "shows",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_bookings_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "show_prices",
                 columns: table => new
                 {
@@ -240,6 +296,7 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     category = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     hold_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    held_by = table.Column<Guid>(type: "uuid", nullable: true),
                     hold_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     booking_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
@@ -258,11 +315,66 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "booking_seats",
+                columns: table => new
+                {
+                    booking_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    seat_id = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    show_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    price = table.Column<long>(type: "bigint", nullable: false),
+                    sold = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_booking_seats", x => new { x.booking_id, x.seat_id });
+                    table.CheckConstraint("ck_booking_seats_price", "price >= 0");
+                    table.ForeignKey(
+                        name: "fk_booking_seats_bookings_booking_id",
+                        column: x => x.booking_id,
+                        principalTable: "bookings",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_booking_seats_sold",
+                table: "booking_seats",
+                columns: new[] { "show_id", "seat_id" },
+                unique: true,
+                filter: "sold");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bookings_hold_id",
+                table: "bookings",
+                column: "hold_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bookings_show_id",
+                table: "bookings",
+                column: "show_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bookings_status_expires_at",
+                table: "bookings",
+                columns: new[] { "status", "expires_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bookings_user_id_created_at",
+                table: "bookings",
+                columns: new[] { "user_id", "created_at" });
+
             migrationBuilder.CreateIndex(
                 name: "ix_cities_slug",
                 table: "cities",
                 column: "slug",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_records_expires_at",
+                table: "idempotency_records",
+                column: "expires_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_login_failures_normalized_email_failed_at",
@@ -338,6 +450,12 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "booking_seats");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_records");
+
+            migrationBuilder.DropTable(
                 name: "login_failures");
 
             migrationBuilder.DropTable(
@@ -351,6 +469,9 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "show_seats");
+
+            migrationBuilder.DropTable(
+                name: "bookings");
 
             migrationBuilder.DropTable(
                 name: "shows");

@@ -26,6 +26,25 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    request_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    completed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    status_code = table.Column<int>(type: "INTEGER", nullable: false),
+                    body = table.Column<string>(type: "TEXT", nullable: true),
+                    location = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_records", x => new { x.user_id, x.key });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "login_failures",
                 columns: table => new
                 {
@@ -206,6 +225,43 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "bookings",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    show_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    hold_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
+                    seat_total = table.Column<long>(type: "INTEGER", nullable: false),
+                    convenience_fee = table.Column<long>(type: "INTEGER", nullable: false),
+                    tax = table.Column<long>(type: "INTEGER", nullable: false),
+                    total = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_bookings", x => x.id);
+                    table.CheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+                    table.CheckConstraint("ck_bookings_status", "status IN ('PENDING_PAYMENT', 'CONFIRMED', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUNDED')");
+                    table.ForeignKey(
+                        name: "fk_bookings_shows_show_id",
+                        column: x => x.show_id,
+                        principalTable: "shows",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_bookings_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "show_prices",
                 columns: table => new
                 {
@@ -239,6 +295,7 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     category = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     hold_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    held_by = table.Column<Guid>(type: "TEXT", nullable: true),
                     hold_expires_at = table.Column<long>(type: "INTEGER", nullable: true),
                     booking_id = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
@@ -257,11 +314,66 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "booking_seats",
+                columns: table => new
+                {
+                    booking_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    seat_id = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    show_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    price = table.Column<long>(type: "INTEGER", nullable: false),
+                    sold = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_booking_seats", x => new { x.booking_id, x.seat_id });
+                    table.CheckConstraint("ck_booking_seats_price", "price >= 0");
+                    table.ForeignKey(
+                        name: "fk_booking_seats_bookings_booking_id",
+                        column: x => x.booking_id,
+                        principalTable: "bookings",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_booking_seats_sold",
+                table: "booking_seats",
+                columns: new[] { "show_id", "seat_id" },
+                unique: true,
+                filter: "sold");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bookings_hold_id",
+                table: "bookings",
+                column: "hold_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bookings_show_id",
+                table: "bookings",
+                column: "show_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bookings_status_expires_at",
+                table: "bookings",
+                columns: new[] { "status", "expires_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bookings_user_id_created_at",
+                table: "bookings",
+                columns: new[] { "user_id", "created_at" });
+
             migrationBuilder.CreateIndex(
                 name: "ix_cities_slug",
                 table: "cities",
                 column: "slug",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_records_expires_at",
+                table: "idempotency_records",
+                column: "expires_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_login_failures_normalized_email_failed_at",
@@ -337,6 +449,12 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "booking_seats");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_records");
+
+            migrationBuilder.DropTable(
                 name: "login_failures");
 
             migrationBuilder.DropTable(
@@ -350,6 +468,9 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "show_seats");
+
+            migrationBuilder.DropTable(
+                name: "bookings");
 
             migrationBuilder.DropTable(
                 name: "shows");

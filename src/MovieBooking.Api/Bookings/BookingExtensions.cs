@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Seating;
+using StackExchange.Redis;
+
+namespace MovieBooking.Api.Bookings;
+
+public static class BookingExtensions
+{
+    /// <summary>Seat holds (the database store, or Redis when configured), bookings and their expiry.</summary>
+    public static WebApplicationBuilder AddBookings(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<BookingOptions>()
+            .BindConfiguration(BookingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddSingleton<ShowFactsCache>();
+        services.AddScoped<IHoldStore>(sp => sp.GetService<IConnectionMultiplexer>() is { } redis
+            ? new RedisHoldStore(redis)
+            : ActivatorUtilities.CreateInstance<DatabaseHoldStore>(sp));
+        services.AddScoped<BookingService>();
+        services.AddScoped<IdempotencyFilter>();
+        services.AddSingleton<BookingExpiryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<BookingExpiryService>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapBookingApis(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHoldsApi();
+        routes.MapBookingsApi();
+        return routes;
+    }
+}

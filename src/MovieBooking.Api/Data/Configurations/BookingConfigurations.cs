@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Identity;
+using MovieBooking.Api.Infrastructure;
+
+namespace MovieBooking.Api.Data.Configurations;
+
+internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
+{
+    public void Configure(EntityTypeBuilder<Booking> booking)
+    {
+        booking.Property(b => b.Currency).HasMaxLength(3).IsFixedLength();
+        booking.HasIndex(b => b.HoldId).IsUnique();
+        booking.HasIndex(b => new { b.UserId, b.CreatedAt });
+        booking.HasIndex(b => new { b.Status, b.ExpiresAt });
+        booking.HasOne<User>().WithMany().HasForeignKey(b => b.UserId).OnDelete(DeleteBehavior.Restrict);
+        booking.HasOne<Show>().WithMany().HasForeignKey(b => b.ShowId).OnDelete(DeleteBehavior.Restrict);
+        booking.HasMany(b => b.Seats).WithOne().HasForeignKey(s => s.BookingId).OnDelete(DeleteBehavior.Cascade);
+        booking.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_bookings_status", $"status IN ({UpperSnakeCaseEnumConverter<BookingStatus>.SqlList})");
+            t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+        });
+    }
+}
+
+internal sealed class BookingSeatConfiguration : IEntityTypeConfiguration<BookingSeat>
+{
+    public void Configure(EntityTypeBuilder<BookingSeat> seat)
+    {
+        seat.HasKey(s => new { s.BookingId, s.SeatId });
+        seat.Property(s => s.SeatId).HasMaxLength(8);
+        // At most one sold row per (show, seat): a double sale cannot be stored, whatever the code above it does.
+        seat.HasIndex(s => new { s.ShowId, s.SeatId }).IsUnique().HasFilter("sold").HasDatabaseName("ux_booking_seats_sold");
+        seat.ToTable(t => t.HasCheckConstraint("ck_booking_seats_price", "price >= 0"));
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> record)
+    {
+        record.HasKey(r => new { r.UserId, r.Key });
+        record.Property(r => r.Key).HasMaxLength(200);
+        record.Property(r => r.RequestHash).HasMaxLength(64);
+        record.Property(r => r.Location).HasMaxLength(500);
+        record.HasIndex(r => r.ExpiresAt);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Frozen;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Data;
+
+namespace MovieBooking.Api.Seating;
+
+/// <summary>What a hold or a booking needs to know about a show, read once and kept for a few seconds.</summary>
+public sealed record ShowFacts(
+    Guid ShowId,
+    DateTimeOffset StartsAt,
+    ShowStatus Status,
+    string Currency,
+    FrozenDictionary<string, (SeatCategory Category, bool Blocked)> Seats,
+    FrozenDictionary<SeatCategory, long> Prices)
+{
+    public bool IsBookableAt(DateTimeOffset now) => Status == ShowStatus.Scheduled && StartsAt > now;
+
+    public long PriceOf(string seatId) => Prices[Seats[seatId].Category];
+}
+
+/// <summary>
+/// A short-lived in-memory copy of <see cref="ShowFacts"/> per show, dropped whenever this instance changes the
+/// show. The database re-checks that a show is bookable inside every hold and sale, so a stale copy cannot sell.
+/// </summary>
+public sealed class ShowFactsCache(IMemoryCache cache, IServiceScopeFactory scopes)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    public async Task<ShowFacts?> GetAsync(Guid showId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(Key(showId), out ShowFacts? facts))
+        {
+            return facts;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MovieBookingDb>();
+        var show = await db.Shows.AsNoTracking()
+            .Where(s => s.Id == showId)
+            .Select(s => new { s.StartsAt, s.Status, s.Currency, Prices = s.Prices.Select(p => new { p.Category, p.Amount }).ToList() })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (show is null)
+        {
+            return null;
+        }
+
+        var seats = await db.ShowSeats.AsNoTracking()
+            .Where(s => s.ShowId == showId)
+            .Select(s => new { s.SeatId, s.Category, Blocked = s.Status == SeatStatus.Blocked })
+            .ToListAsync(cancellationToken);
+        facts = new ShowFacts(showId, show.StartsAt, show.Status, show.Currency,
+            seats.ToFrozenDictionary(s => s.SeatId, s => (s.Category, s.Blocked), StringComparer.Ordinal),
+            show.Prices.ToFrozenDictionary(p => p.Category, p => p.Amount));
+        return cache.Set(Key(showId), facts, Lifetime);
+    }
+
+    public void Invalidate(Guid showId) => cache.Remove(Key(showId));
+
+    private static string Key(Guid showId) => $"show-facts:{showId}";
+}
