@@ -69,7 +69,10 @@ public sealed class BookingService(MovieBookingDb db, IHoldStore holds, ShowFact
         };
         booking.Seats.AddRange(hold.SeatIds.Select((seat, i) => new BookingSeat
         {
-            BookingId = booking.Id, ShowId = hold.ShowId, SeatId = seat, Price = seatPrices[i],
+            BookingId = booking.Id,
+            ShowId = hold.ShowId,
+            SeatId = seat,
+            Price = seatPrices[i],
         }));
         db.Bookings.Add(booking);
         try

@@ -46,11 +46,11 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis) : IHoldStore
         return {'OK'}
         """;
 
-    // KEYS: user set, hold, held map, seat keys…; ARGV: hold id, sold (1 = add to the sold set), seat ids…
+    // KEYS: user set, hold, held map, seat keys…; ARGV: hold id, seat ids…
     private const string ReleaseScript = """
         local prefix = ARGV[1] .. '|'
         for i = 4, #KEYS do
-          local seat = ARGV[i - 1]
+          local seat = ARGV[i - 2]
           local current = redis.call('GET', KEYS[i])
           if current and string.sub(current, 1, #prefix) == prefix then redis.call('DEL', KEYS[i]) end
           local mapped = redis.call('HGET', KEYS[3], seat)

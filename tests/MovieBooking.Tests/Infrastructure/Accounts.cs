@@ -15,6 +15,54 @@ public sealed class BearerTokenHandler(string token) : DelegatingHandler
     }
 }
 
+/// <summary>
+/// Signs in with an account's credentials and attaches the access token, signing in again when the test clock has
+/// moved past the token's lifetime, so long-lived test clients survive tests that advance time.
+/// </summary>
+public sealed class SignedInHandler(MovieBookingApp app, string email, string password) : DelegatingHandler
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private string? _token;
+    private DateTimeOffset _renewAt;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync());
+        return await base.SendAsync(request, cancellationToken);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _gate.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task<string> TokenAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_token is null || app.Time.GetUtcNow() >= _renewAt)
+            {
+                using var anonymous = app.CreateClient();
+                var tokens = await anonymous.LoginAsync(email, password);
+                _token = tokens.GetProperty("accessToken").GetString()!;
+                _renewAt = app.Time.GetUtcNow().AddSeconds(tokens.GetProperty("expiresIn").GetInt32() / 2);
+            }
+
+            return _token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
+
 public static class Accounts
 {
     public const string AdminEmail = "admin@example.com";
@@ -30,12 +78,13 @@ public static class Accounts
         return await response.ReadJsonAsync(HttpStatusCode.OK);
     }
 
-    /// <summary>A client signed in as the given account.</summary>
+    /// <summary>A client signed in as the given account (signed in now, and again whenever its token would expire).</summary>
     public static async Task<HttpClient> SignedInClientAsync(this MovieBookingApp app, string email, string password)
     {
-        using var anonymous = app.CreateClient();
-        var tokens = await anonymous.LoginAsync(email, password);
-        return app.CreateDefaultClient(new BearerTokenHandler(tokens.GetProperty("accessToken").GetString()!));
+        var client = app.CreateDefaultClient(new SignedInHandler(app, email, password));
+        using var check = await client.GetAsync(new Uri("/api/users/me", UriKind.Relative));
+        check.EnsureSuccessStatusCode();
+        return client;
     }
 
     /// <summary>Registers a new account and returns its id.</summary>

@@ -12,6 +12,10 @@ public abstract class AppFixture : IAsyncLifetime
     public abstract string StoreName { get; }
 
     private Task<Actors>? _actors;
+    private Task<HttpClient[]>? _shoppers;
+
+    /// <summary>Signed-in clients of distinct users (created once per fixture) for races and per-user rules.</summary>
+    public Task<HttpClient[]> ShoppersAsync() => _shoppers ??= Shoppers.CreateAsync(App, 40);
 
     /// <summary>Signed-in clients for every role, created once per fixture.</summary>
     public Task<Actors> ActorsAsync() => _actors ??= Actors.CreateAsync(App);
@@ -90,5 +94,33 @@ public sealed class PostgresAppFixture : AppFixture
         {
             await (await PostgresServer.SharedAsync()).DropDatabaseAsync(_connectionString);
         }
+    }
+
+    internal Task<Dictionary<string, string?>> CreateSettingsAsync() => CreateDatabaseAsync();
+
+    internal Task DropSettingsAsync() => DropDatabaseAsync();
+}
+
+/// <summary>Holds in a throwaway Redis, sales settled in a fresh PostgreSQL database.</summary>
+public sealed class RedisAppFixture : AppFixture
+{
+    private readonly PostgresAppFixture _database = new();
+
+    public RedisServer Redis { get; } = new();
+
+    public override string StoreName => "Redis";
+
+    protected override async Task<Dictionary<string, string?>> CreateDatabaseAsync()
+    {
+        await Redis.InitializeAsync();
+        var settings = await _database.CreateSettingsAsync();
+        settings["Redis:Configuration"] = Redis.Configuration;
+        return settings;
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        await Redis.DisposeAsync();
+        await _database.DropSettingsAsync();
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
         ["Jwt:SigningKey"] = "test-signing-key-of-at-least-thirty-two-bytes",
         // Tests sign in far more often than people do; the per-IP limit has its own test.
         ["RateLimiting:Auth:PermitLimit"] = "100000",
+        ["RateLimiting:Holds:PermitLimit"] = "100000",
     };
 
     /// <summary>Runs code against the app's own database context.</summary>
@@ -45,7 +47,12 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            // Tests create many accounts; a cheaper hash keeps them quick (the count is stored in each hash).
+            services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
+        });
     }
 }
 

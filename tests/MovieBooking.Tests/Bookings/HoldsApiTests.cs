@@ -1,0 +1,315 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MovieBooking.Tests.Infrastructure;
+
+namespace MovieBooking.Tests.Bookings;
+
+/// <summary>Seat holds over HTTP: all or nothing, validation, ownership, expiry and races, on every store.</summary>
+public abstract class HoldsApiTests(AppFixture fixture)
+{
+    private readonly MovieBookingApp _app = fixture.App;
+    private readonly HttpClient _anonymous = fixture.Client;
+
+    [Fact]
+    public async Task A_hold_is_granted_and_shows_on_the_seat_map_at_once()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var hold = await HoldAsync(shoppers[0], show, "A1", "A2");
+
+        Assert.Equal(show, hold.GetProperty("showId").GetString());
+        Assert.Equal(["A1", "A2"], hold.GetProperty("seatIds").Read<string[]>());
+        Assert.Equal(_app.Time.GetUtcNow().AddMinutes(5), hold.GetProperty("expiresAt").GetDateTimeOffset());
+        var map = await SeatMapAsync(show);
+        Assert.Equal("HELD", map["A1"]);
+        Assert.Equal("HELD", map["A2"]);
+        Assert.Equal("AVAILABLE", map["A3"]);
+
+        var holdId = hold.GetProperty("holdId").GetString();
+        Assert.Equal(holdId, (await shoppers[0].GetJsonAsync($"/api/holds/{holdId}")).GetProperty("holdId").GetString());
+        await shoppers[1].GetProblemAsync($"/api/holds/{holdId}", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_hold_is_all_or_nothing_and_409_names_the_taken_seats()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        await HoldAsync(shoppers[0], show, "B2");
+
+        using var response = await shoppers[1].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "B1", "B2", "B3" } });
+        var problem = await response.ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(["B2"], problem.GetProperty("unavailableSeats").Read<string[]>());
+        var map = await SeatMapAsync(show);
+        Assert.Equal("AVAILABLE", map["B1"]);
+        Assert.Equal("AVAILABLE", map["B3"]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{}")]
+    [InlineData("""{"seatIds":[]}""")]
+    [InlineData("""{"seatIds":["A1","A2","A3","A4","A5","A6","B1","B2","B3","B4","B5"]}""")]
+    [InlineData("""{"seatIds":["Z9"]}""")]
+    [InlineData("""{"seatIds":["A1","A1"]}""")]
+    [InlineData("""{"seatIds":["a1"]}""")]
+    [InlineData("""{"seatIds":[null]}""")]
+    [InlineData("""{"seatIds":"A1"}""")]
+    [InlineData("""{"seatIds":[1,2]}""")]
+    [InlineData("""{"seatIds":["A1" """)]
+    public async Task Bad_input_is_a_400_problem_and_changes_nothing(string body)
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var before = await SeatMapAsync(show);
+
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await shoppers[0].PostAsync(new Uri($"/api/shows/{show}/holds", UriKind.Relative), content);
+        await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(before, await SeatMapAsync(show));
+    }
+
+    [Fact]
+    public async Task Blocked_seats_are_never_held()
+    {
+        var a = await fixture.ActorsAsync();
+        var shoppers = await fixture.ShoppersAsync();
+        var theatre = await a.Catalog.TheatreAsync(a.OwnerId);
+        using var created = await a.Admin.PostJsonAsync($"/api/theatres/{theatre}/screens", new
+        {
+            name = "Blocked",
+            rows = new[] { new { label = "A", seats = new object[] { new { number = 1, column = 0, category = "CLASSIC", blocked = true }, new { number = 2, column = 1, category = "CLASSIC", blocked = false } } } },
+        });
+        var screen = (await created.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        using var showResponse = await a.Admin.PostJsonAsync("/api/shows", new
+        {
+            movieId = await a.Catalog.MovieAsync(),
+            screenId = screen,
+            startsAt = _app.Time.GetUtcNow().AddDays(1),
+            language = "Hindi",
+            format = "2D",
+            prices = new[] { new { category = "CLASSIC", amount = 10_000 } },
+        });
+        var show = (await showResponse.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+
+        using var response = await shoppers[0].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A1" } });
+        await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Holding_needs_a_signed_in_user_and_a_bookable_show()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        using (var anonymous = await _anonymous.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A1" } }))
+        {
+            await anonymous.ReadProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        using (var unknown = await shoppers[0].PostJsonAsync($"/api/shows/{Guid.CreateVersion7()}/holds", new { seatIds = new[] { "A1" } }))
+        {
+            await unknown.ReadProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        var a = await fixture.ActorsAsync();
+        using (var cancel = await a.Admin.PostAsync(new Uri($"/api/shows/{show}/cancel", UriKind.Relative), null))
+        {
+            cancel.EnsureSuccessStatusCode();
+        }
+
+        using var cancelled = await shoppers[0].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A1" } });
+        await cancelled.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_show_that_has_started_cannot_be_held()
+    {
+        var a = await fixture.ActorsAsync();
+        var shoppers = await fixture.ShoppersAsync();
+        var screen = await a.Catalog.ScreenAsync(await a.Catalog.TheatreAsync(a.OwnerId));
+        var show = await a.Catalog.ShowAsync(screen, startsAt: _app.Time.GetUtcNow().AddMinutes(30));
+        _app.Time.Advance(TimeSpan.FromMinutes(31));
+
+        using var response = await shoppers[0].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A1" } });
+        await response.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task The_owner_releases_a_hold_and_a_stranger_cannot()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var holdId = (await HoldAsync(shoppers[0], show, "C1", "C2")).GetProperty("holdId").GetString();
+
+        using (var stranger = await shoppers[1].DeleteAsync(new Uri($"/api/holds/{holdId}", UriKind.Relative)))
+        {
+            await stranger.ReadProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal("HELD", (await SeatMapAsync(show))["C1"]);
+        using (var owner = await shoppers[0].DeleteAsync(new Uri($"/api/holds/{holdId}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, owner.StatusCode);
+        }
+
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["C1"]);
+        await HoldAsync(shoppers[1], show, "C1", "C2");
+        await shoppers[0].GetProblemAsync($"/api/holds/{holdId}", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_lapsed_hold_frees_its_seats_without_any_job()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var holdId = (await HoldAsync(shoppers[0], show, "A5")).GetProperty("holdId").GetString();
+        using (var early = await shoppers[1].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A5" } }))
+        {
+            await early.ReadProblemAsync(HttpStatusCode.Conflict);
+        }
+
+        _app.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["A5"]);
+        await shoppers[0].GetProblemAsync($"/api/holds/{holdId}", HttpStatusCode.NotFound);
+        await HoldAsync(shoppers[1], show, "A5");
+        Assert.Equal("HELD", (await SeatMapAsync(show))["A5"]);
+    }
+
+    [Fact]
+    public async Task A_user_holds_at_most_ten_seats_of_a_show()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        await HoldAsync(shoppers[0], show, "A1", "A2", "A3", "A4", "A5", "A6");
+        using var tooMany = await shoppers[0].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "B1", "B2", "B3", "B4", "B5" } });
+        await tooMany.ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["B1"]);
+
+        await HoldAsync(shoppers[0], show, "B1", "B2", "B3", "B4");
+    }
+
+    [Fact]
+    public async Task Racing_clients_on_the_same_seats_get_exactly_one_hold()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var statuses = await RaceAsync(shoppers, _ => new[] { "B3", "B4" }, show);
+
+        Assert.Equal(1, statuses.Count(s => s.Status == HttpStatusCode.Created));
+        Assert.All(statuses.Where(s => s.Status != HttpStatusCode.Created), s =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, s.Status);
+            Assert.Equal("application/problem+json", s.MediaType);
+        });
+        var map = await SeatMapAsync(show);
+        Assert.Equal("HELD", map["B3"]);
+        Assert.Equal("HELD", map["B4"]);
+    }
+
+    [Fact]
+    public async Task Racing_clients_on_overlapping_seats_never_share_a_seat()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        string[] seats = ["A1", "A2", "A3", "A4", "A5", "A6", "B1", "B2", "B3", "B4", "B5", "B6"];
+        var statuses = await RaceAsync(shoppers, i => new[] { seats[i % seats.Length], seats[(i + 1) % seats.Length] }, show);
+
+        Assert.All(statuses, s => Assert.Contains(s.Status, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        var granted = statuses.Where(s => s.Status == HttpStatusCode.Created).SelectMany(s => s.Seats).ToList();
+        Assert.NotEmpty(granted);
+        Assert.Equal(granted.Count, granted.Distinct().Count());
+        var map = await SeatMapAsync(show);
+        Assert.Equal(granted.Order(), map.Where(kv => kv.Value == "HELD").Select(kv => kv.Key).Order());
+    }
+
+    [Fact]
+    public async Task Racing_clients_on_distinct_seats_all_succeed()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var seats = new[] { "A", "B", "C" }.SelectMany(row => Enumerable.Range(1, 6).Select(n => $"{row}{n}")).ToArray();
+        var statuses = await RaceAsync(shoppers.Take(seats.Length).ToArray(), i => new[] { seats[i] }, show);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Created, s.Status));
+        Assert.All((await SeatMapAsync(show)).Values, status => Assert.Equal("HELD", status));
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_replays_the_first_hold()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var key = Guid.NewGuid().ToString();
+        var first = await SendWithKeyAsync(shoppers[0], show, key, "C5");
+        var second = await SendWithKeyAsync(shoppers[0], show, key, "C5");
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.Created, second.Status);
+        Assert.Equal(first.Body, second.Body);
+        Assert.Equal(first.Location, second.Location);
+
+        var otherBody = await SendWithKeyAsync(shoppers[0], show, key, "C6");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, otherBody.Status);
+
+        // Another user's identical key is theirs alone: C5 is taken, so they get their own 409.
+        var otherUser = await SendWithKeyAsync(shoppers[1], show, key, "C5");
+        Assert.Equal(HttpStatusCode.Conflict, otherUser.Status);
+
+        // Error answers are not stored: once C5 is free, the same key succeeds.
+        using (var release = await shoppers[0].DeleteAsync(new Uri(first.Location!, UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, release.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await SendWithKeyAsync(shoppers[1], show, key, "C5")).Status);
+    }
+
+    protected async Task<(string Show, HttpClient[] Shoppers)> FreshShowAsync()
+    {
+        var a = await fixture.ActorsAsync();
+        var shoppers = await fixture.ShoppersAsync();
+        var screen = await a.Catalog.ScreenAsync(await a.Catalog.TheatreAsync(a.OwnerId));
+        return (await a.Catalog.ShowAsync(screen, startsAt: _app.Time.GetUtcNow().AddDays(3)), shoppers);
+    }
+
+    protected static async Task<JsonElement> HoldAsync(HttpClient client, string show, params string[] seatIds)
+    {
+        using var response = await client.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds });
+        return await response.ReadJsonAsync(HttpStatusCode.Created);
+    }
+
+    protected async Task<Dictionary<string, string>> SeatMapAsync(string show)
+    {
+        var map = await _anonymous.GetJsonAsync($"/api/shows/{show}/seats");
+        return map.GetProperty("rows").EnumerateArray()
+            .SelectMany(r => r.GetProperty("seats").EnumerateArray())
+            .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
+    }
+
+    /// <summary>Releases every client at one barrier, each asking for its seats; returns each answer.</summary>
+    private static async Task<List<(HttpStatusCode Status, string? MediaType, string[] Seats)>> RaceAsync(
+        HttpClient[] clients, Func<int, string[]> seatsOf, string show)
+    {
+        var ready = new CountdownEvent(clients.Length);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = clients.Select((client, i) => Task.Run(async () =>
+        {
+            var seats = seatsOf(i);
+            ready.Signal();
+            await start.Task;
+            using var response = await client.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = seats });
+            return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, seats);
+        })).ToList();
+        ready.Wait(TimeSpan.FromSeconds(30));
+        ready.Dispose();
+        start.SetResult();
+        return [.. await Task.WhenAll(tasks)];
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, string? Location)> SendWithKeyAsync(HttpClient client, string show, string key, string seat)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/shows/{show}/holds", UriKind.Relative))
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { seatIds = new[] { seat } }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
+    }
+}
+
+public sealed class SqliteHoldsApiTests(SqliteAppFixture fixture) : HoldsApiTests(fixture), IClassFixture<SqliteAppFixture>;
+
+public sealed class PostgresHoldsApiTests(PostgresAppFixture fixture) : HoldsApiTests(fixture), IClassFixture<PostgresAppFixture>;
+
+public sealed class RedisHoldsApiTests(RedisAppFixture fixture) : HoldsApiTests(fixture), IClassFixture<RedisAppFixture>;
