@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Seating;
 using StackExchange.Redis;
@@ -19,7 +19,7 @@ public static class BookingExtensions
         services.AddMemoryCache();
         services.AddSingleton<ShowFactsCache>();
         services.AddScoped<IHoldStore>(sp => sp.GetService<IConnectionMultiplexer>() is { } redis
-            ? new RedisHoldStore(redis)
+            ? new RedisHoldStore(redis, sp.GetRequiredService<MovieBookingDb>())
             : ActivatorUtilities.CreateInstance<DatabaseHoldStore>(sp));
         services.AddScoped<BookingService>();
         services.AddScoped<IdempotencyFilter>();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using MovieBooking.Api.Data;
 using StackExchange.Redis;
 
 namespace MovieBooking.Api.Seating;
@@ -8,17 +10,20 @@ namespace MovieBooking.Api.Seating;
 /// one node, Redis Cluster included. A seat key's value is <c>holdId|expiresAtMs</c>: expiry is judged by the
 /// service's clock (the key's own TTL only collects garbage), and release and sale compare the hold id first.
 /// </summary>
-internal sealed class RedisHoldStore(IConnectionMultiplexer redis) : IHoldStore
+internal sealed class RedisHoldStore(IConnectionMultiplexer redis, MovieBookingDb db) : IHoldStore
 {
     // SE.Redis sends a script once and then runs it by its SHA (EVALSHA), reloading it if the server lost it.
 
-    // KEYS: user set, hold, held map, sold set, seat keys…; ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, seat ids…
+    // KEYS: user set, hold, held map, sold set, sold-loaded marker, seat keys…;
+    // ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, seat ids…
+    // The sold set is a copy of the database's sold seats, loaded on first use (and again after Redis lost it).
 
     // Keys outlive their hold a little so a lapsed hold can still be read for its booking's bookkeeping.
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
     private const string HoldScript = """
-        local n = #KEYS - 4
+        if redis.call('EXISTS', KEYS[5]) == 0 then return {'LOAD'} end
+        local n = #KEYS - 5
         local now = tonumber(ARGV[4])
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
         local held = redis.call('ZCARD', KEYS[1])
@@ -26,7 +31,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis) : IHoldStore
         local taken = {}
         for i = 1, n do
           local seat = ARGV[6 + i]
-          local current = redis.call('GET', KEYS[4 + i])
+          local current = redis.call('GET', KEYS[5 + i])
           local live = current and tonumber(string.match(current, '|(%d+)$')) > now
           if live or redis.call('SISMEMBER', KEYS[4], seat) == 1 then taken[#taken + 1] = seat end
         end
@@ -36,7 +41,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis) : IHoldStore
         for i = 1, n do
           local seat = ARGV[6 + i]
           seats[i] = seat
-          redis.call('SET', KEYS[4 + i], value, 'PX', ARGV[3])
+          redis.call('SET', KEYS[5 + i], value, 'PX', ARGV[3])
           redis.call('ZADD', KEYS[1], ARGV[6], seat)
           redis.call('HSET', KEYS[3], seat, value)
         end
@@ -80,13 +85,23 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis) : IHoldStore
         var hold = request.Hold;
         var tag = Tag(hold.ShowId);
         var ttl = hold.ExpiresAt - request.Now + Grace;
-        RedisKey[] keys = [UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), SoldKey(tag), .. hold.SeatIds.Select(s => SeatKey(tag, s))];
+        RedisKey[] keys =
+        [
+            UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), SoldKey(tag), SoldLoadedKey(tag),
+            .. hold.SeatIds.Select(s => SeatKey(tag, s)),
+        ];
         RedisValue[] args =
         [
             hold.HoldId.ToString(), hold.UserId.ToString(), (long)ttl.TotalMilliseconds, request.Now.ToUnixTimeMilliseconds(),
             request.MaxSeatsPerUser, hold.ExpiresAt.ToUnixTimeMilliseconds(), .. hold.SeatIds.Select(s => (RedisValue)s),
         ];
         var result = (RedisResult[])(await Database.ScriptEvaluateAsync(HoldScript, keys, args))!;
+        if ((string?)result[0] == "LOAD")
+        {
+            await LoadSoldSeatsAsync(hold.ShowId, cancellationToken);
+            result = (RedisResult[])(await Database.ScriptEvaluateAsync(HoldScript, keys, args))!;
+        }
+
         switch ((string?)result[0])
         {
             case "OK":
@@ -97,6 +112,23 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis) : IHoldStore
             default:
                 return new HoldOutcome.Unavailable([.. result.Skip(1).Select(r => (string)r!)]);
         }
+    }
+
+    private async Task LoadSoldSeatsAsync(Guid showId, CancellationToken cancellationToken)
+    {
+        var sold = await db.ShowSeats.AsNoTracking()
+            .Where(s => s.ShowId == showId && s.Status == SeatStatus.Booked)
+            .Select(s => s.SeatId)
+            .ToListAsync(cancellationToken);
+        var tag = Tag(showId);
+        var batch = Database.CreateTransaction();
+        if (sold.Count > 0)
+        {
+            _ = batch.SetAddAsync(SoldKey(tag), [.. sold.Select(s => (RedisValue)s)]);
+        }
+
+        _ = batch.StringSetAsync(SoldLoadedKey(tag), "1");
+        await batch.ExecuteAsync();
     }
 
     public async Task<Hold?> FindAsync(Guid holdId, CancellationToken cancellationToken)
@@ -172,6 +204,8 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis) : IHoldStore
     private static RedisKey MapKey(string tag) => $"{tag}:held";
 
     private static RedisKey SoldKey(string tag) => $"{tag}:sold";
+
+    private static RedisKey SoldLoadedKey(string tag) => $"{tag}:sold-loaded";
 
     private static RedisKey HoldRef(Guid holdId) => $"hold:{holdId}";
 }

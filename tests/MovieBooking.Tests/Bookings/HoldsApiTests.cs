@@ -5,9 +5,39 @@ using MovieBooking.Tests.Infrastructure;
 
 namespace MovieBooking.Tests.Bookings;
 
-/// <summary>Seat holds over HTTP: all or nothing, validation, ownership, expiry and races, on every store.</summary>
-public abstract class HoldsApiTests(AppFixture fixture)
+/// <summary>Helpers for tests over a fresh show: holding seats and reading the seat map.</summary>
+public abstract class HoldsApiTestsBase(AppFixture fixture)
 {
+    private readonly MovieBookingApp _app = fixture.App;
+    private readonly HttpClient _anonymous = fixture.Client;
+
+    protected async Task<(string Show, HttpClient[] Shoppers)> FreshShowAsync()
+    {
+        var a = await fixture.ActorsAsync();
+        var shoppers = await fixture.ShoppersAsync();
+        var screen = await a.Catalog.ScreenAsync(await a.Catalog.TheatreAsync(a.OwnerId));
+        return (await a.Catalog.ShowAsync(screen, startsAt: _app.Time.GetUtcNow().AddDays(3)), shoppers);
+    }
+
+    protected static async Task<JsonElement> HoldAsync(HttpClient client, string show, params string[] seatIds)
+    {
+        using var response = await client.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds });
+        return await response.ReadJsonAsync(HttpStatusCode.Created);
+    }
+
+    protected async Task<Dictionary<string, string>> SeatMapAsync(string show)
+    {
+        var map = await _anonymous.GetJsonAsync($"/api/shows/{show}/seats");
+        return map.GetProperty("rows").EnumerateArray()
+            .SelectMany(r => r.GetProperty("seats").EnumerateArray())
+            .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
+    }
+}
+
+/// <summary>Seat holds over HTTP: all or nothing, validation, ownership, expiry and races, on every store.</summary>
+public abstract class HoldsApiTests(AppFixture fixture) : HoldsApiTestsBase(fixture)
+{
+    private readonly AppFixture _fixture = fixture;
     private readonly MovieBookingApp _app = fixture.App;
     private readonly HttpClient _anonymous = fixture.Client;
 
@@ -70,8 +100,8 @@ public abstract class HoldsApiTests(AppFixture fixture)
     [Fact]
     public async Task Blocked_seats_are_never_held()
     {
-        var a = await fixture.ActorsAsync();
-        var shoppers = await fixture.ShoppersAsync();
+        var a = await _fixture.ActorsAsync();
+        var shoppers = await _fixture.ShoppersAsync();
         var theatre = await a.Catalog.TheatreAsync(a.OwnerId);
         using var created = await a.Admin.PostJsonAsync($"/api/theatres/{theatre}/screens", new
         {
@@ -108,7 +138,7 @@ public abstract class HoldsApiTests(AppFixture fixture)
             await unknown.ReadProblemAsync(HttpStatusCode.NotFound);
         }
 
-        var a = await fixture.ActorsAsync();
+        var a = await _fixture.ActorsAsync();
         using (var cancel = await a.Admin.PostAsync(new Uri($"/api/shows/{show}/cancel", UriKind.Relative), null))
         {
             cancel.EnsureSuccessStatusCode();
@@ -121,8 +151,8 @@ public abstract class HoldsApiTests(AppFixture fixture)
     [Fact]
     public async Task A_show_that_has_started_cannot_be_held()
     {
-        var a = await fixture.ActorsAsync();
-        var shoppers = await fixture.ShoppersAsync();
+        var a = await _fixture.ActorsAsync();
+        var shoppers = await _fixture.ShoppersAsync();
         var screen = await a.Catalog.ScreenAsync(await a.Catalog.TheatreAsync(a.OwnerId));
         var show = await a.Catalog.ShowAsync(screen, startsAt: _app.Time.GetUtcNow().AddMinutes(30));
         _app.Time.Advance(TimeSpan.FromMinutes(31));
@@ -252,28 +282,6 @@ public abstract class HoldsApiTests(AppFixture fixture)
         }
 
         Assert.Equal(HttpStatusCode.Created, (await SendWithKeyAsync(shoppers[1], show, key, "C5")).Status);
-    }
-
-    protected async Task<(string Show, HttpClient[] Shoppers)> FreshShowAsync()
-    {
-        var a = await fixture.ActorsAsync();
-        var shoppers = await fixture.ShoppersAsync();
-        var screen = await a.Catalog.ScreenAsync(await a.Catalog.TheatreAsync(a.OwnerId));
-        return (await a.Catalog.ShowAsync(screen, startsAt: _app.Time.GetUtcNow().AddDays(3)), shoppers);
-    }
-
-    protected static async Task<JsonElement> HoldAsync(HttpClient client, string show, params string[] seatIds)
-    {
-        using var response = await client.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds });
-        return await response.ReadJsonAsync(HttpStatusCode.Created);
-    }
-
-    protected async Task<Dictionary<string, string>> SeatMapAsync(string show)
-    {
-        var map = await _anonymous.GetJsonAsync($"/api/shows/{show}/seats");
-        return map.GetProperty("rows").EnumerateArray()
-            .SelectMany(r => r.GetProperty("seats").EnumerateArray())
-            .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
     }
 
     /// <summary>Releases every client at one barrier, each asking for its seats; returns each answer.</summary>

@@ -65,6 +65,8 @@ public sealed class StartupTests : IDisposable
     [InlineData("Jwt:SigningKey", "", "Jwt:SigningKey")]
     [InlineData("Jwt:SigningKey", "too-short", "Jwt:SigningKey")]
     [InlineData("RateLimiting:Auth:PermitLimit", "0", "RateLimiting:Auth")]
+    [InlineData("Booking:ConvenienceFeePercent", "-1", "Booking:ConvenienceFeePercent")]
+    [InlineData("Booking:MaxSeatsPerUser", "11", "Booking:MaxSeatsPerUser")]
     public async Task A_bad_setting_stops_the_app_with_a_message_naming_the_key(string key, string value, string named)
     {
         var settings = Sqlite(Path.Combine(_directory, "bad.db"));
@@ -156,6 +158,31 @@ public sealed class StartupTests : IDisposable
 
         // Reading the catalogue is not limited by the auth policy.
         await client.GetJsonAsync("/api/cities");
+    }
+
+    [Fact]
+    public async Task Holds_are_rate_limited_per_user()
+    {
+        var settings = Sqlite(Path.Combine(_directory, "hold-limits.db"));
+        settings["RateLimiting:Holds:PermitLimit"] = "2";
+        await using var app = new MovieBookingApp(settings);
+        using var user = await app.SignedInClientAsync(Accounts.UserEmail, Accounts.UserPassword);
+        using var other = await app.SignedInClientAsync(Accounts.OwnerEmail, Accounts.OwnerPassword);
+        var show = Guid.CreateVersion7();
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var allowed = await user.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A1" } });
+            Assert.Equal(HttpStatusCode.NotFound, allowed.StatusCode);
+        }
+
+        using var limited = await user.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A1" } });
+        await limited.ReadProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(limited.Headers.Contains("Retry-After"));
+
+        // The limit is per user: someone else may still hold.
+        using var otherUser = await other.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A1" } });
+        Assert.Equal(HttpStatusCode.NotFound, otherUser.StatusCode);
     }
 
     [Fact]

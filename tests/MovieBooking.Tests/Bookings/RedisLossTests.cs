@@ -1,0 +1,58 @@
+using System.Net;
+using MovieBooking.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace MovieBooking.Tests.Bookings;
+
+/// <summary>The database settles sales even when Redis loses every key.</summary>
+public sealed class RedisLossTests(RedisAppFixture fixture) : BookingsApiTestsBase(fixture), IClassFixture<RedisAppFixture>
+{
+    private readonly RedisServer _redis = fixture.Redis;
+
+    [Fact]
+    public async Task Redis_flushed_between_hold_and_sale_still_sells_a_seat_once()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var first = (await BookAsync(shoppers[0], await HoldAsync(shoppers[0], show, "B2"))).GetProperty("id").GetString()!;
+
+        await FlushAsync();
+        var second = (await BookAsync(shoppers[1], await HoldAsync(shoppers[1], show, "B2"))).GetProperty("id").GetString()!;
+
+        var results = new[] { await ConfirmAsync(first), await ConfirmAsync(second) };
+        Assert.Equal(1, results.Count(sold => sold));
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["B2"]);
+        var statuses = new[]
+        {
+            (await shoppers[0].GetJsonAsync($"/api/bookings/{first}")).GetProperty("status").GetString(),
+            (await shoppers[1].GetJsonAsync($"/api/bookings/{second}")).GetProperty("status").GetString(),
+        };
+        Assert.Equal(1, statuses.Count(s => s == "CONFIRMED"));
+        Assert.Equal(1, statuses.Count(s => s == "PENDING_PAYMENT"));
+
+        // Whoever lost gets a clear 409 when trying the seat again.
+        var loser = results[0] ? shoppers[1] : shoppers[0];
+        using var retry = await loser.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "B2" } });
+        var problem = await retry.ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(["B2"], problem.GetProperty("unavailableSeats").Read<string[]>());
+    }
+
+    [Fact]
+    public async Task A_sold_seat_stays_sold_after_redis_forgets_it()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var booking = (await BookAsync(shoppers[0], await HoldAsync(shoppers[0], show, "C2"))).GetProperty("id").GetString()!;
+        Assert.True(await ConfirmAsync(booking));
+
+        await FlushAsync();
+        using var response = await shoppers[1].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "C1", "C2" } });
+        var problem = await response.ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(["C2"], problem.GetProperty("unavailableSeats").Read<string[]>());
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["C1"]);
+    }
+
+    private async Task FlushAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{_redis.Configuration},allowAdmin=true");
+        await redis.GetServer(_redis.Configuration).FlushAllDatabasesAsync();
+    }
+}
