@@ -81,7 +81,7 @@ public sealed class StartupTests : IDisposable
     public async Task Readiness_includes_redis_when_it_is_configured()
     {
         await using var redis = new RedisServer();
-        await redis.InitializeAsync();
+        await redis.StartAsync();
         var settings = Sqlite(Path.Combine(_directory, "redis.db"));
         settings["Redis:Configuration"] = redis.Configuration;
         await using var app = new MovieBookingApp(settings);

@@ -112,7 +112,7 @@ public sealed class RedisAppFixture : AppFixture
 
     protected override async Task<Dictionary<string, string?>> CreateDatabaseAsync()
     {
-        await Redis.InitializeAsync();
+        await Redis.StartAsync();
         var settings = await _database.CreateSettingsAsync();
         settings["Redis:Configuration"] = Redis.Configuration;
         return settings;

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace MovieBooking.Tests.Infrastructure;
+namespace MovieBooking.Servers;
 
 /// <summary>
 /// One throwaway PostgreSQL cluster for the whole test run, on a free loopback port, with a fresh database per
@@ -8,7 +8,7 @@ namespace MovieBooking.Tests.Infrastructure;
 /// Set MOVIEBOOKING_TEST_POSTGRES to an admin connection string to use an existing server instead.
 /// If no server can be started the tests that need one fail; they are never skipped.
 /// </summary>
-internal sealed class PostgresServer
+public sealed class PostgresServer
 {
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
 
@@ -62,7 +62,7 @@ internal sealed class PostgresServer
             ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).ToArray()
             : [];
         var initdb = ExternalProcess.Find("initdb", binDirectories)
-            ?? throw new InvalidOperationException("PostgreSQL is not installed (no initdb); run ./test.sh, which installs it.");
+            ?? throw new InvalidOperationException("PostgreSQL is not installed (no initdb); run ./test.sh (or apt-get install postgresql).");
         var pgCtl = ExternalProcess.Find("pg_ctl", [Path.GetDirectoryName(initdb)!, .. binDirectories])
             ?? throw new InvalidOperationException("PostgreSQL is not installed (no pg_ctl).");
 

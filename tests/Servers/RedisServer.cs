@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using StackExchange.Redis;
 
-namespace MovieBooking.Tests.Infrastructure;
+namespace MovieBooking.Servers;
 
 /// <summary>A throwaway redis-server on a free loopback port, without persistence, stopped on dispose.</summary>
-public sealed class RedisServer : IAsyncLifetime
+public sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
 
@@ -12,10 +12,10 @@ public sealed class RedisServer : IAsyncLifetime
 
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public async Task InitializeAsync()
+    public async Task StartAsync()
     {
         var redis = ExternalProcess.Find("redis-server", "/usr/bin", "/usr/sbin")
-            ?? throw new InvalidOperationException("redis-server is not installed; run ./test.sh, which installs it.");
+            ?? throw new InvalidOperationException("redis-server is not installed; run ./test.sh (or apt-get install redis-server).");
         Port = ExternalProcess.FreeTcpPort();
         _process = ExternalProcess.Start(redis, ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]);
@@ -36,7 +36,7 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -45,6 +45,6 @@ public sealed class RedisServer : IAsyncLifetime
 
         _process?.Dispose();
         _process = null;
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MovieBooking.Tests.Infrastructure;
+namespace MovieBooking.Servers;
 
 /// <summary>Runs the command-line tools that start and stop throwaway servers.</summary>
-internal static class ExternalProcess
+public static class ExternalProcess
 {
     public static bool IsRoot => Environment.UserName == "root";
 

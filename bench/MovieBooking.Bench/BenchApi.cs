@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MovieBooking.Bench;
+
+/// <summary>Prepares the run through the public API: users, a theatre of the demo owner, shows of 200 seats.</summary>
+internal sealed class BenchApi(HttpClient http)
+{
+    public const int Rows = 10;
+    public const int SeatsPerRow = 20;
+
+    private string? _adminToken;
+    private string? _ownerId;
+    private string? _theatreId;
+    private string? _movieId;
+
+    public static string[] SeatIds { get; } =
+        [.. Enumerable.Range(0, Rows).SelectMany(r => Enumerable.Range(1, SeatsPerRow).Select(n => $"{(char)('A' + r)}{n}"))];
+
+    public async Task PrepareAsync()
+    {
+        _adminToken = await LoginAsync("admin@example.com", "Admin#2026");
+        var ownerToken = await LoginAsync("owner@example.com", "Owner#2026");
+        _ownerId = (await GetJsonAsync("/api/users/me", ownerToken)).GetProperty("id").GetString();
+        var city = (await GetJsonAsync("/api/cities", null)).GetProperty("items")[0].GetProperty("id").GetString();
+        _movieId = (await GetJsonAsync("/api/movies", null)).GetProperty("items")[0].GetProperty("id").GetString();
+        _theatreId = (await PostJsonAsync("/api/theatres", _adminToken,
+            new { cityId = city, name = $"Bench Theatre {Guid.NewGuid():N}"[..30], address = "1 Load Test Road", ownerId = _ownerId })).GetProperty("id").GetString();
+    }
+
+    /// <summary>A new show of 200 seats (two categories, an aisle in each row) starting tomorrow.</summary>
+    public async Task<string> CreateShowAsync()
+    {
+        var rows = Enumerable.Range(0, Rows).Select(r => new
+        {
+            label = ((char)('A' + r)).ToString(),
+            seats = Enumerable.Range(1, SeatsPerRow).Select(n => new
+            {
+                number = n,
+                column = n <= SeatsPerRow / 2 ? n - 1 : n,
+                category = r < 7 ? "CLASSIC" : "PRIME",
+                blocked = false,
+            }),
+        });
+        var screen = (await PostJsonAsync($"/api/theatres/{_theatreId}/screens", _adminToken,
+            new { name = $"Bench {Guid.NewGuid():N}"[..20], rows })).GetProperty("id").GetString();
+        var show = await PostJsonAsync("/api/shows", _adminToken, new
+        {
+            movieId = _movieId,
+            screenId = screen,
+            startsAt = DateTimeOffset.UtcNow.AddDays(1),
+            language = "Hindi",
+            format = "2D",
+            prices = new[] { new { category = "CLASSIC", amount = 18_000 }, new { category = "PRIME", amount = 28_000 } },
+        });
+        return show.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Registers and signs in <paramref name="count"/> users; returns their access tokens.</summary>
+    public async Task<string[]> CreateUsersAsync(int count)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var tokens = new string[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>
+        {
+            var email = $"bench-{run}-{i}@example.com";
+            using var registered = await http.PostAsJsonAsync("/api/auth/register", new { email, password = "Bench#2026", name = $"Bench {i}" }, cancellationToken);
+            registered.EnsureSuccessStatusCode();
+            tokens[i] = await LoginAsync(email, "Bench#2026");
+        });
+        return tokens;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string url, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        Authorize(request, token);
+        using var response = await http.SendAsync(request);
+        return await ReadAsync(response, HttpStatusCode.OK);
+    }
+
+    public static void Authorize(HttpRequestMessage request, string? token)
+    {
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    private async Task<string> LoginAsync(string email, string password)
+    {
+        using var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        return (await ReadAsync(response, HttpStatusCode.OK)).GetProperty("accessToken").GetString()!;
+    }
+
+    private async Task<JsonElement> PostJsonAsync(string url, string? token, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        Authorize(request, token);
+        using var response = await http.SendAsync(request);
+        return await ReadAsync(response, HttpStatusCode.Created);
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace MovieBooking.Bench;
+
+internal sealed record BenchOptions(
+    string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, IReadOnlyList<string> Scenarios)
+{
+    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking"];
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), AllScenarios);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--store" => options with { Store = Value().ToLowerInvariant() },
+                "--url" => options with { Url = Value().TrimEnd('/') },
+                "--connections" => options with { Connections = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--contended-connections" => options with { ContendedConnections = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--help" or "-h" => throw new ArgumentException(Usage),
+                _ => throw new ArgumentException($"Unknown argument {args[i]}.\n{Usage}"),
+            };
+        }
+
+        if (options.Store is not ("sqlite" or "postgres" or "redis"))
+        {
+            throw new ArgumentException("--store is sqlite, postgres or redis.");
+        }
+
+        if (options.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown)
+        {
+            throw new ArgumentException($"Unknown scenario {unknown}; scenarios are {string.Join(", ", AllScenarios)}.");
+        }
+
+        return options;
+    }
+
+    public const string Usage = """
+        dotnet run -c Release --project bench/MovieBooking.Bench -- [options]
+          --store sqlite|postgres|redis   store the started service uses (default sqlite)
+          --url http://host:port          target a running service instead of starting one
+          --connections N                 connections per scenario (default 64)
+          --contended-connections N       connections racing in 'contended' (default 256)
+          --duration S                    seconds per timed scenario (default 10)
+          --scenarios a,b,…               health, seatmap, hold, contended, booking (default all)
+        """;
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace MovieBooking.Bench;
+
+/// <summary>Latency and status counts of one scenario, recorded by many workers.</summary>
+internal sealed class Recorder
+{
+    private readonly object _gate = new();
+    private readonly LongHistogram _latency = new(TimeStamp.Minutes(1), 3);
+
+    public long Requests;
+    public long Success;
+    public long Conflicts;
+    public long ClientErrors;
+    public long ServerErrors;
+    public long Failures;
+
+    public async Task<HttpResponseMessage?> SendAsync(HttpClient http, HttpRequestMessage request, bool timed = true)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await http.SendAsync(request);
+            var status = (int)response.StatusCode;
+            if (timed)
+            {
+                var elapsed = Stopwatch.GetTimestamp() - start;
+                lock (_gate)
+                {
+                    _latency.RecordValue(elapsed);
+                }
+            }
+
+            Interlocked.Increment(ref Requests);
+            if (status < 400)
+            {
+                Interlocked.Increment(ref Success);
+            }
+            else if (status == 409)
+            {
+                Interlocked.Increment(ref Conflicts);
+            }
+            else if (status < 500)
+            {
+                Interlocked.Increment(ref ClientErrors);
+            }
+            else
+            {
+                Interlocked.Increment(ref ServerErrors);
+            }
+
+            return response;
+        }
+        catch (HttpRequestException)
+        {
+            Interlocked.Increment(ref Failures);
+            return null;
+        }
+    }
+
+    public double PercentileMs(double percentile)
+    {
+        lock (_gate)
+        {
+            return _latency.TotalCount == 0 ? 0 : _latency.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
+        }
+    }
+
+    public double MaxMs()
+    {
+        lock (_gate)
+        {
+            return _latency.TotalCount == 0 ? 0 : _latency.GetMaxValue() * 1000.0 / Stopwatch.Frequency;
+        }
+    }
+}
+
+internal sealed record ScenarioResult(string Name, int Connections, TimeSpan Elapsed, Recorder Recorder)
+{
+    public double RequestsPerSecond => Recorder.Requests / Elapsed.TotalSeconds;
+}
+
+internal static class Load
+{
+    /// <summary>Runs one loop per connection until the loop ends or the time is up, printing progress.</summary>
+    public static async Task<ScenarioResult> RunAsync(
+        string name, int connections, TimeSpan duration, Func<int, Recorder, CancellationToken, Task> loop)
+    {
+        var recorder = new Recorder();
+        using var stop = new CancellationTokenSource(duration);
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, connections).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await loop(i, recorder, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+        })).ToList();
+
+        var all = Task.WhenAll(workers);
+        while (await Task.WhenAny(all, Task.Delay(1000)) != all)
+        {
+            Console.Write($"\r  {name,-10} {clock.Elapsed.TotalSeconds,5:F1}s  {recorder.Requests,8} requests  {recorder.Requests / clock.Elapsed.TotalSeconds,8:F0}/s  409: {recorder.Conflicts,6}  5xx: {recorder.ServerErrors}   ");
+        }
+
+        await all;
+        clock.Stop();
+        Console.WriteLine($"\r  {name,-10} done in {clock.Elapsed.TotalSeconds:F1}s{new string(' ', 60)}");
+        return new ScenarioResult(name, connections, clock.Elapsed, recorder);
+    }
+}

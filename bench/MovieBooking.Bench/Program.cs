@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using MovieBooking.Bench;
+using Npgsql;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
+
+await using var service = options.Url is null ? await ServiceUnderTest.StartAsync(options.Store) : null;
+var url = options.Url ?? service!.Url;
+using var handler = new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = Math.Max(options.Connections, options.ContendedConnections),
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+};
+using var http = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+var api = new BenchApi(http);
+
+Console.WriteLine($"Target {url} ({(options.Url is null ? $"started, store {options.Store}" : "given")}); preparing users and shows…");
+await api.PrepareAsync();
+var tokens = await api.CreateUsersAsync(Math.Max(options.Connections, options.Scenarios.Contains("contended") ? options.ContendedConnections : 0));
+var results = new List<ScenarioResult>();
+var failures = new List<string>();
+var seatIds = BenchApi.SeatIds;
+
+foreach (var scenario in options.Scenarios)
+{
+    switch (scenario)
+    {
+        case "health":
+            results.Add(await Load.RunAsync("health", options.Connections, options.Duration, async (_, recorder, stop) =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    using var response = await recorder.SendAsync(http, new HttpRequestMessage(HttpMethod.Get, "/api/health"));
+                }
+            }));
+            break;
+
+        case "seatmap":
+            {
+                var show = await api.CreateShowAsync();
+                results.Add(await Load.RunAsync("seatmap", options.Connections, options.Duration, async (_, recorder, stop) =>
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        using var response = await recorder.SendAsync(http, new HttpRequestMessage(HttpMethod.Get, $"/api/shows/{show}/seats"));
+                    }
+                }));
+                break;
+            }
+
+        case "hold":
+            {
+                // Each connection holds and releases seats of its own, so every hold is granted.
+                var show = await api.CreateShowAsync();
+                results.Add(await Load.RunAsync("hold", options.Connections, options.Duration, async (worker, recorder, stop) =>
+                {
+                    var mine = seatIds.Where((_, i) => i % options.Connections == worker).ToArray();
+                    for (var n = 0; !stop.IsCancellationRequested; n++)
+                    {
+                        var holdId = await HoldAsync(recorder, tokens[worker], show, [mine[n % mine.Length]]);
+                        if (holdId is not null)
+                        {
+                            using var release = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{holdId}");
+                            BenchApi.Authorize(release, tokens[worker]);
+                            using var released = await recorder.SendAsync(http, release, timed: false);
+                        }
+                    }
+                }));
+                var map = await SeatMapAsync(show);
+                Check(map.Values.All(s => s == "AVAILABLE"), "hold: every released seat is available again");
+                break;
+            }
+
+        case "contended":
+            {
+                // Every connection races for random seats of one show until it is sold out (fully held).
+                var show = await api.CreateShowAsync();
+                var granted = new ConcurrentBag<string>();
+                var connections = options.ContendedConnections;
+                results.Add(await Load.RunAsync("contended", connections, options.Duration * 3, async (worker, recorder, stop) =>
+                {
+                    var random = new Random(worker);
+                    while (!stop.IsCancellationRequested && granted.Count < seatIds.Length)
+                    {
+                        var seat = seatIds[random.Next(seatIds.Length)];
+                        if (await HoldAsync(recorder, tokens[worker], show, [seat]) is not null)
+                        {
+                            granted.Add(seat);
+                        }
+                    }
+                }));
+                var map = await SeatMapAsync(show);
+                Check(granted.Count == granted.Distinct().Count(), $"contended: no seat granted twice ({granted.Count} grants)");
+                Check(map.Count(kv => kv.Value == "HELD") == granted.Count, "contended: the seat map holds exactly the granted seats");
+                Check(granted.Count == seatIds.Length, $"contended: the show sold out ({granted.Count}/{seatIds.Length})");
+                if (options.Store != "redis" && service is not null)
+                {
+                    var held = await CountAsync("SELECT count(*) FROM show_seats WHERE show_id = @show AND status = 'HELD'", show);
+                    Check(held == granted.Count, $"contended: the database holds {held} seats, granted {granted.Count}");
+                }
+
+                break;
+            }
+
+        case "booking":
+            {
+                // Hold → book, each connection on seats of its own, until they run out or the time is up.
+                var show = await api.CreateShowAsync();
+                var booked = 0;
+                results.Add(await Load.RunAsync("booking", options.Connections, options.Duration, async (worker, recorder, stop) =>
+                {
+                    foreach (var seat in seatIds.Where((_, i) => i % options.Connections == worker))
+                    {
+                        if (stop.IsCancellationRequested || await HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
+                        {
+                            continue;
+                        }
+
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { holdId }) };
+                        BenchApi.Authorize(request, tokens[worker]);
+                        using var response = await recorder.SendAsync(http, request);
+                        if (response?.StatusCode == HttpStatusCode.Created)
+                        {
+                            Interlocked.Increment(ref booked);
+                        }
+                    }
+                }));
+                if (service is not null)
+                {
+                    var stored = await CountAsync("SELECT count(*) FROM bookings WHERE show_id = @show", show);
+                    Check(stored == booked, $"booking: {booked} bookings answered 201, the database has {stored}");
+                }
+
+                break;
+            }
+    }
+}
+
+Report();
+return failures.Count == 0 ? 0 : 1;
+
+async Task<string?> HoldAsync(Recorder recorder, string token, string show, string[] seats)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/shows/{show}/holds") { Content = JsonContent.Create(new { seatIds = seats }) };
+    BenchApi.Authorize(request, token);
+    using var response = await recorder.SendAsync(http, request);
+    if (response?.StatusCode != HttpStatusCode.Created)
+    {
+        return null;
+    }
+
+    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("holdId").GetString();
+}
+
+async Task<Dictionary<string, string>> SeatMapAsync(string show)
+{
+    var map = await api.GetJsonAsync($"/api/shows/{show}/seats", null);
+    return map.GetProperty("rows").EnumerateArray()
+        .SelectMany(r => r.GetProperty("seats").EnumerateArray())
+        .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
+}
+
+async Task<long> CountAsync(string sql, string show)
+{
+    if (service!.SqliteFile is { } file)
+    {
+        await using var sqlite = new SqliteConnection($"Data Source={file};Mode=ReadOnly");
+        await sqlite.OpenAsync();
+        await using var command = sqlite.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("@show", Guid.Parse(show).ToString().ToUpperInvariant());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    await using var postgres = new NpgsqlConnection(service.PostgresConnection);
+    await postgres.OpenAsync();
+    await using var pgCommand = new NpgsqlCommand(sql, postgres);
+    pgCommand.Parameters.AddWithValue("show", Guid.Parse(show));
+    return (long)(await pgCommand.ExecuteScalarAsync())!;
+}
+
+void Check(bool ok, string what)
+{
+    Console.WriteLine($"  {(ok ? "ok  " : "FAIL")} {what}");
+    if (!ok)
+    {
+        failures.Add(what);
+    }
+}
+
+void Report()
+{
+    var health = results.FirstOrDefault(r => r.Name == "health")?.RequestsPerSecond;
+    Console.WriteLine();
+    Console.WriteLine($"store {options.Store}, {Environment.ProcessorCount} cores, load generator on the same machine");
+    Console.WriteLine("| scenario | conns | requests/s | vs health | p50 ms | p90 ms | p99 ms | max ms | 2xx | 409 | other 4xx | 5xx | failed |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var r in results)
+    {
+        var c = r.Recorder;
+        var ratio = health is > 0 ? (r.RequestsPerSecond / health.Value).ToString("P0", CultureInfo.InvariantCulture) : "–";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Name} | {r.Connections} | {r.RequestsPerSecond:F0} | {ratio} | {c.PercentileMs(50):F2} | {c.PercentileMs(90):F2} | {c.PercentileMs(99):F2} | {c.MaxMs():F2} | {c.Success} | {c.Conflicts} | {c.ClientErrors} | {c.ServerErrors} | {c.Failures} |"));
+        if (c.ServerErrors > 0 || c.Failures > 0)
+        {
+            failures.Add($"{r.Name}: {c.ServerErrors} server errors, {c.Failures} failed requests");
+        }
+    }
+
+    if (service?.PeakWorkingSet() is { } peak)
+    {
+        Console.WriteLine($"service peak working set: {peak / (1024 * 1024)} MB");
+    }
+
+    Console.WriteLine(failures.Count == 0 ? "Invariants: all hold (no seat held twice, counts agree, no 5xx)." : $"Invariants FAILED: {string.Join("; ", failures)}");
+}
