@@ -3,13 +3,13 @@ using System.Globalization;
 namespace MovieBooking.Bench;
 
 internal sealed record BenchOptions(
-    string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, IReadOnlyList<string> Scenarios)
+    string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios)
 {
     public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking"];
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), AllScenarios);
+        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), AllScenarios);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -20,6 +20,7 @@ internal sealed record BenchOptions(
                 "--connections" => options with { Connections = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--contended-connections" => options with { ContendedConnections = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}.\n{Usage}"),
@@ -46,6 +47,7 @@ internal sealed record BenchOptions(
           --connections N                 connections per scenario (default 64)
           --contended-connections N       connections racing in 'contended' (default 256)
           --duration S                    seconds per timed scenario (default 10)
+          --warmup S                      unrecorded seconds before health, seatmap and hold (default 3)
           --scenarios a,b,…               health, seatmap, hold, contended, booking (default all)
         """;
 }

@@ -83,8 +83,22 @@ internal sealed record ScenarioResult(string Name, int Connections, TimeSpan Ela
 
 internal static class Load
 {
-    /// <summary>Runs one loop per connection until the loop ends or the time is up, printing progress.</summary>
+    /// <summary>
+    /// Runs one loop per connection until the loop ends or the time is up, printing progress. A warm-up run first
+    /// (not recorded) lets the service compile its code paths and fill its pools.
+    /// </summary>
     public static async Task<ScenarioResult> RunAsync(
+        string name, int connections, TimeSpan duration, Func<int, Recorder, CancellationToken, Task> loop, TimeSpan warmup = default)
+    {
+        if (warmup > TimeSpan.Zero)
+        {
+            await RunOnceAsync($"{name} (warm-up)", connections, warmup, loop);
+        }
+
+        return await RunOnceAsync(name, connections, duration, loop);
+    }
+
+    private static async Task<ScenarioResult> RunOnceAsync(
         string name, int connections, TimeSpan duration, Func<int, Recorder, CancellationToken, Task> loop)
     {
         var recorder = new Recorder();

@@ -46,7 +46,7 @@ foreach (var scenario in options.Scenarios)
                 {
                     using var response = await recorder.SendAsync(http, new HttpRequestMessage(HttpMethod.Get, "/api/health"));
                 }
-            }));
+            }, options.Warmup));
             break;
 
         case "seatmap":

@@ -18,6 +18,9 @@ public static class BookingExtensions
             .ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton<ShowFactsCache>();
+        services.AddSingleton<SeatMapCache>();
+        services.AddSingleton<SeatChangeFeed>();
+        services.AddSingleton<WriteGate>();
         services.AddScoped<IHoldStore>(sp => sp.GetService<IConnectionMultiplexer>() is { } redis
             ? new RedisHoldStore(redis, sp.GetRequiredService<MovieBookingDb>())
             : ActivatorUtilities.CreateInstance<DatabaseHoldStore>(sp));

@@ -24,7 +24,14 @@ public abstract record BookingOutcome
 /// racing events (a payment and the expiry sweeper, say) exactly one wins. Sales are settled here, in the database,
 /// whatever store holds the seats.
 /// </summary>
-public sealed class BookingService(MovieBookingDb db, IHoldStore holds, ShowFactsCache shows, IOptions<BookingOptions> options, TimeProvider time)
+public sealed class BookingService(
+    MovieBookingDb db,
+    IHoldStore holds,
+    ShowFactsCache shows,
+    SeatChangeFeed changes,
+    WriteGate gate,
+    IOptions<BookingOptions> options,
+    TimeProvider time)
 {
     public async Task<BookingOutcome> CreateAsync(Guid userId, Guid holdId, CancellationToken cancellationToken)
     {
@@ -77,6 +84,7 @@ public sealed class BookingService(MovieBookingDb db, IHoldStore holds, ShowFact
         db.Bookings.Add(booking);
         try
         {
+            using var passage = await gate.EnterAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
@@ -115,6 +123,7 @@ public sealed class BookingService(MovieBookingDb db, IHoldStore holds, ShowFact
         }
 
         await holds.ReleaseAsync(HoldOf(booking), cancellationToken);
+        changes.SeatsChanged(booking.ShowId);
         return new BookingOutcome.Done((await FindAsync(userId, bookingId, cancellationToken))!);
     }
 
@@ -139,6 +148,22 @@ public sealed class BookingService(MovieBookingDb db, IHoldStore holds, ShowFact
         }
 
         var seatIds = hold.SeatIds.ToList();
+        using (var passage = await gate.EnterAsync(cancellationToken))
+        {
+            if (!await SellAsync(booking, seatIds, now, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        await holds.MarkSoldAsync(hold, cancellationToken);
+        changes.SeatsChanged(booking.ShowId);
+        return true;
+    }
+
+    private async Task<bool> SellAsync(Booking booking, List<string> seatIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var bookingId = booking.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Confirmed, cancellationToken))
         {
@@ -174,7 +199,6 @@ public sealed class BookingService(MovieBookingDb db, IHoldStore holds, ShowFact
         }
 
         await transaction.CommitAsync(cancellationToken);
-        await holds.MarkSoldAsync(hold, cancellationToken);
         return true;
     }
 
@@ -189,6 +213,7 @@ public sealed class BookingService(MovieBookingDb db, IHoldStore holds, ShowFact
         }
 
         await holds.ReleaseAsync(HoldOf(booking), cancellationToken);
+        changes.SeatsChanged(booking.ShowId);
         return true;
     }
 

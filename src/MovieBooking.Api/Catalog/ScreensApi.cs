@@ -73,7 +73,8 @@ public static class ScreensApi
     }
 
     private static async Task<Results<Ok<ScreenResponse>, ValidationProblem, ProblemHttpResult>> UpdateScreenAsync(
-        Guid screenId, ScreenRequest request, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
+        Guid screenId, ScreenRequest request, MovieBookingDb db, CurrentUser user, SeatChangeFeed changes, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (SeatLayout.Validate(request.Rows) is { Count: > 0 } errors)
         {
@@ -130,6 +131,11 @@ public static class ScreensApi
                 await db.ShowSeats.Where(s => s.ShowId == show.Id).ExecuteDeleteAsync(cancellationToken);
                 await ShowInventory.MaterialiseAsync(db, show.Id, cancellationToken);
             }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            upcoming.ForEach(show => changes.ShowChanged(show.Id));
+            return TypedResults.Ok(ToResponse(screen));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -138,7 +144,7 @@ public static class ScreensApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteScreenAsync(
-        Guid screenId, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
+        Guid screenId, MovieBookingDb db, CurrentUser user, SeatChangeFeed changes, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ownerId = await db.Screens.Where(s => s.Id == screenId).Select(s => (Guid?)s.Theatre!.OwnerId).FirstOrDefaultAsync(cancellationToken);
@@ -159,9 +165,11 @@ public static class ScreensApi
             return ApiProblems.Conflict("Seats are sold", "A screen with sold or held seats cannot be removed.");
         }
 
+        var removed = await shows.Select(s => s.Id).ToListAsync(cancellationToken);
         await shows.ExecuteDeleteAsync(cancellationToken);
         await db.Screens.Where(s => s.Id == screenId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        removed.ForEach(changes.ShowChanged);
         return TypedResults.NoContent();
     }
 

@@ -90,7 +90,8 @@ public static class ShowManagementApi
     }
 
     private static async Task<Results<Ok<ShowResponse>, ValidationProblem, ProblemHttpResult>> UpdateShowAsync(
-        Guid showId, UpdateShowRequest request, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
+        Guid showId, UpdateShowRequest request, MovieBookingDb db, CurrentUser user, SeatChangeFeed changes, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var show = await db.Shows.Include(s => s.Prices).Include(s => s.Movie).FirstOrDefaultAsync(s => s.Id == showId, cancellationToken);
@@ -143,11 +144,12 @@ public static class ShowManagementApi
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        changes.ShowChanged(showId);
         return TypedResults.Ok(await ReadAsync(db, showId, cancellationToken));
     }
 
     private static async Task<Results<Ok<ShowResponse>, ProblemHttpResult>> CancelShowAsync(
-        Guid showId, MovieBookingDb db, CurrentUser user, CancellationToken cancellationToken)
+        Guid showId, MovieBookingDb db, CurrentUser user, SeatChangeFeed changes, CancellationToken cancellationToken)
     {
         var ownerId = await OwnerOfAsync(db, showId, cancellationToken);
         if (ownerId is null)
@@ -163,13 +165,14 @@ public static class ShowManagementApi
         var cancelled = await db.Shows
             .Where(s => s.Id == showId && s.Status == ShowStatus.Scheduled)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, ShowStatus.Cancelled), cancellationToken);
+        changes.ShowChanged(showId);
         return cancelled == 0
             ? ApiProblems.Conflict("Show cancelled", "The show is already cancelled.")
             : TypedResults.Ok(await ReadAsync(db, showId, cancellationToken));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteShowAsync(
-        Guid showId, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
+        Guid showId, MovieBookingDb db, CurrentUser user, SeatChangeFeed changes, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ownerId = await OwnerOfAsync(db, showId, cancellationToken);
@@ -190,6 +193,7 @@ public static class ShowManagementApi
 
         await db.Shows.Where(s => s.Id == showId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        changes.ShowChanged(showId);
         return TypedResults.NoContent();
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace MovieBooking.Api.Data;
 
@@ -24,9 +25,10 @@ public static class DatabaseExtensions
         // Both provider contexts are registered; the configured one answers for MovieBookingDb.
         services.AddDbContextPool<SqliteMovieBookingDb>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
-                .UseSnakeCaseNamingConvention());
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(new SqlitePragmas()));
         services.AddDbContextPool<PostgresMovieBookingDb>((sp, options) =>
-            options.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+            options.UseNpgsql(PostgresConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString))
                 .UseSnakeCaseNamingConvention());
         services.AddScoped<MovieBookingDb>(sp =>
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
@@ -38,6 +40,22 @@ public static class DatabaseExtensions
         services.AddHostedService<DatabaseInitializer>();
         services.AddHealthChecks().AddDbContextCheck<MovieBookingDb>("database", tags: [HealthTags.Ready]);
         return builder;
+    }
+
+    /// <summary>
+    /// Prepares the statements the service runs over and over (holds, seat maps) on each connection, so PostgreSQL
+    /// plans them once instead of on every request, unless the connection string says otherwise.
+    /// </summary>
+    internal static string PostgresConnectionString(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>The SQLite file of a connection string, made absolute against the working directory.</summary>

@@ -1,66 +1,76 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
-using Npgsql;
 
 namespace MovieBooking.Api.Seating;
 
 /// <summary>
-/// Holds live in the show's inventory rows. A hold is one conditional UPDATE over the requested seats that only
-/// touches free ones (available, or held by a lapsed hold); if it changed fewer rows than seats were asked, the
-/// transaction rolls back and nothing is held. Lapsed holds need no background job: they are simply free.
+/// Holds live in the show's inventory rows, and a hold is one all-or-nothing statement: it changes every requested
+/// seat that is free (available, or held by a lapsed hold) only if all of them are, the user stays within the
+/// per-show limit and the show is bookable. Lapsed holds need no background job: they are simply free.
+/// PostgreSQL locks the requested rows in seat order first (<c>FOR UPDATE</c>), so overlapping holds queue instead
+/// of deadlocking; SQLite has a single writer, so the statement sees no concurrent change.
 /// </summary>
-internal sealed class DatabaseHoldStore(MovieBookingDb db) : IHoldStore
+internal sealed class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOptions<DatabaseOptions> database) : IHoldStore
 {
-    private const int DeadlockRetries = 3;
+    private const string PostgresHold = """
+        WITH wanted AS (
+            SELECT seat_id, status, hold_expires_at FROM show_seats
+            WHERE show_id = {0} AND seat_id = ANY({1})
+            ORDER BY seat_id
+            FOR UPDATE),
+        verdict AS (
+            SELECT (SELECT count(*) FROM wanted WHERE status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= {2})) = {3}
+               AND (SELECT count(*) FROM show_seats
+                    WHERE show_id = {0} AND held_by = {4} AND status = 'HELD' AND hold_expires_at > {2}) + {3} <= {5}
+               AND EXISTS (SELECT 1 FROM shows WHERE id = {0} AND status = 'SCHEDULED' AND starts_at > {2}) AS ok)
+        UPDATE show_seats AS s
+        SET status = 'HELD', hold_id = {6}, held_by = {4}, hold_expires_at = {7}
+        FROM verdict
+        WHERE verdict.ok AND s.show_id = {0} AND s.seat_id = ANY({1})
+        RETURNING s.seat_id AS "Value"
+        """;
 
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var (hold, now) = (request.Hold, request.Now);
+        var seatIds = hold.SeatIds.ToArray();
+        int changed;
+        using (await gate.EnterAsync(cancellationToken))
         {
-            try
-            {
-                return await TryHoldAsync(request, cancellationToken);
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DeadlockDetected
-                or PostgresErrorCodes.SerializationFailure && attempt < DeadlockRetries)
-            {
-                // Rows are locked in index order, so this is not expected; a retry is still the right answer.
-                db.ChangeTracker.Clear();
-            }
+            changed = database.Value.Provider == DatabaseProvider.Postgres
+                ? (await db.Database.SqlQueryRaw<string>(PostgresHold,
+                    hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt)
+                    .ToListAsync(cancellationToken)).Count
+                : await HoldInOneStatementAsync(request, seatIds, cancellationToken);
         }
+
+        return changed == seatIds.Length ? new HoldOutcome.Granted(hold) : await WhyNotAsync(request, seatIds, cancellationToken);
     }
 
-    private async Task<HoldOutcome> TryHoldAsync(HoldRequest request, CancellationToken cancellationToken)
+    // SQLite runs one writer at a time, so the conditions and the update see the same rows.
+    private Task<int> HoldInOneStatementAsync(HoldRequest request, string[] seatIds, CancellationToken cancellationToken)
     {
-        var (hold, now) = (request.Hold, request.Now);
-        var seatIds = hold.SeatIds.ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        var alreadyHeld = await db.ShowSeats.CountAsync(
-            s => s.ShowId == hold.ShowId && s.HeldBy == hold.UserId && s.Status == SeatStatus.Held && s.HoldExpiresAt > now,
-            cancellationToken);
-        if (alreadyHeld + seatIds.Count > request.MaxSeatsPerUser)
-        {
-            return new HoldOutcome.OverLimit(alreadyHeld);
-        }
-
-        var changed = await db.ShowSeats
+        var (hold, now, max) = (request.Hold, request.Now, request.MaxSeatsPerUser);
+        return db.ShowSeats
             .Where(s => s.ShowId == hold.ShowId && seatIds.Contains(s.SeatId))
-            .Where(s => s.Status == SeatStatus.Available || (s.Status == SeatStatus.Held && s.HoldExpiresAt <= now))
-            .Where(s => db.Shows.Any(show => show.Id == s.ShowId && show.Status == ShowStatus.Scheduled && show.StartsAt > now))
+            .Where(_ => db.ShowSeats.Count(x => x.ShowId == hold.ShowId && seatIds.Contains(x.SeatId)
+                && (x.Status == SeatStatus.Available || (x.Status == SeatStatus.Held && x.HoldExpiresAt <= now))) == seatIds.Length)
+            .Where(_ => db.ShowSeats.Count(x => x.ShowId == hold.ShowId && x.HeldBy == hold.UserId
+                && x.Status == SeatStatus.Held && x.HoldExpiresAt > now) + seatIds.Length <= max)
+            .Where(_ => db.Shows.Any(show => show.Id == hold.ShowId && show.Status == ShowStatus.Scheduled && show.StartsAt > now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Status, SeatStatus.Held)
                 .SetProperty(x => x.HoldId, hold.HoldId)
                 .SetProperty(x => x.HeldBy, hold.UserId)
                 .SetProperty(x => x.HoldExpiresAt, hold.ExpiresAt), cancellationToken);
-        if (changed == seatIds.Count)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return new HoldOutcome.Granted(hold);
-        }
+    }
 
-        await transaction.RollbackAsync(cancellationToken);
+    /// <summary>Nothing was held: tells which rule stopped it.</summary>
+    private async Task<HoldOutcome> WhyNotAsync(HoldRequest request, string[] seatIds, CancellationToken cancellationToken)
+    {
+        var (hold, now) = (request.Hold, request.Now);
         if (!await db.Shows.AnyAsync(s => s.Id == hold.ShowId && s.Status == ShowStatus.Scheduled && s.StartsAt > now, cancellationToken))
         {
             return new HoldOutcome.ShowNotBookable();
@@ -72,8 +82,18 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db) : IHoldStore
             .OrderBy(s => s.RowIndex).ThenBy(s => s.Column)
             .Select(s => s.SeatId)
             .ToListAsync(cancellationToken);
-        // A seat freed between the update and this look still lost the race; report what was asked.
-        return new HoldOutcome.Unavailable(taken.Count > 0 ? taken : seatIds);
+        if (taken.Count > 0)
+        {
+            return new HoldOutcome.Unavailable(taken);
+        }
+
+        var alreadyHeld = await db.ShowSeats.CountAsync(
+            s => s.ShowId == hold.ShowId && s.HeldBy == hold.UserId && s.Status == SeatStatus.Held && s.HoldExpiresAt > now,
+            cancellationToken);
+        // A seat freed between the statement and this look still lost the race; report what was asked.
+        return alreadyHeld + seatIds.Length > request.MaxSeatsPerUser
+            ? new HoldOutcome.OverLimit(alreadyHeld)
+            : new HoldOutcome.Unavailable(seatIds);
     }
 
     public async Task<Hold?> FindAsync(Guid holdId, CancellationToken cancellationToken)
@@ -88,14 +108,17 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db) : IHoldStore
             : new Hold(holdId, seats[0].ShowId, seats[0].HeldBy!.Value, [.. seats.Select(s => s.SeatId)], seats[0].HoldExpiresAt!.Value);
     }
 
-    public Task ReleaseAsync(Hold hold, CancellationToken cancellationToken) =>
-        db.ShowSeats
+    public async Task ReleaseAsync(Hold hold, CancellationToken cancellationToken)
+    {
+        using var passage = await gate.EnterAsync(cancellationToken);
+        await db.ShowSeats
             .Where(s => s.ShowId == hold.ShowId && s.HoldId == hold.HoldId && s.Status == SeatStatus.Held)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Status, SeatStatus.Available)
                 .SetProperty(x => x.HoldId, (Guid?)null)
                 .SetProperty(x => x.HeldBy, (Guid?)null)
                 .SetProperty(x => x.HoldExpiresAt, (DateTimeOffset?)null), cancellationToken);
+    }
 
     public Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>());

@@ -44,6 +44,7 @@ public static partial class HoldsApi
         IHoldStore store,
         ShowFactsCache shows,
         IOptions<BookingOptions> options,
+        SeatChangeFeed changes,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -77,7 +78,13 @@ public static partial class HoldsApi
         }
 
         var hold = new Hold(Guid.CreateVersion7(), showId, user.Id, request.SeatIds, now + options.Value.HoldTtl);
-        return await store.HoldAsync(new HoldRequest(hold, now, options.Value.MaxSeatsPerUser), cancellationToken) switch
+        var outcome = await store.HoldAsync(new HoldRequest(hold, now, options.Value.MaxSeatsPerUser), cancellationToken);
+        if (outcome is HoldOutcome.Granted)
+        {
+            changes.SeatsChanged(showId);
+        }
+
+        return outcome switch
         {
             HoldOutcome.Granted granted => TypedResults.Created($"/api/holds/{hold.HoldId}", HoldResponse.From(granted.Hold)),
             HoldOutcome.Unavailable unavailable => SeatsUnavailable(unavailable.SeatIds),
@@ -97,7 +104,8 @@ public static partial class HoldsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseHoldAsync(
-        Guid holdId, CurrentUser user, IHoldStore store, MovieBookingDb db, TimeProvider time, CancellationToken cancellationToken)
+        Guid holdId, CurrentUser user, IHoldStore store, MovieBookingDb db, SeatChangeFeed changes, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var hold = await store.FindAsync(holdId, cancellationToken);
         if (hold is null || hold.UserId != user.Id || !hold.IsLiveAt(time.GetUtcNow()))
@@ -111,6 +119,7 @@ public static partial class HoldsApi
         }
 
         await store.ReleaseAsync(hold, cancellationToken);
+        changes.SeatsChanged(hold.ShowId);
         return TypedResults.NoContent();
     }
 

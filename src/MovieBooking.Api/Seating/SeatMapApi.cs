@@ -1,5 +1,10 @@
+using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
 
@@ -16,9 +21,17 @@ public static class SeatMapApi
         return routes;
     }
 
-    private static async Task<Results<Ok<SeatMapResponse>, ProblemHttpResult>> GetSeatMapAsync(
-        Guid showId, MovieBookingDb db, IHoldStore holds, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<SeatMapJson, ProblemHttpResult>> GetSeatMapAsync(
+        Guid showId, MovieBookingDb db, IHoldStore holds, SeatMapCache cache, IOptions<JsonOptions> json, TimeProvider time,
+        CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
+        if (cache.Get(showId, now) is { } cached)
+        {
+            return new SeatMapJson(cached);
+        }
+
+        var version = cache.VersionOf(showId);
         var entries = await (
             from seat in db.ShowSeats.AsNoTracking()
             join show in db.Shows on seat.ShowId equals show.Id
@@ -33,8 +46,31 @@ public static class SeatMapApi
             return ApiProblems.NotFound("Show", showId);
         }
 
-        var now = time.GetUtcNow();
         var heldElsewhere = await holds.HeldSeatsAsync(showId, now, cancellationToken);
-        return TypedResults.Ok(SeatMapBuilder.Build(showId, entries, now, heldElsewhere));
+        var map = JsonSerializer.SerializeToUtf8Bytes(SeatMapBuilder.Build(showId, entries, now, heldElsewhere), json.Value.SerializerOptions);
+        var earliestExpiry = entries.Where(e => e.Status == SeatStatus.Held && e.HoldExpiresAt > now).Select(e => e.HoldExpiresAt)
+            .Concat(heldElsewhere.Values.Select(v => (DateTimeOffset?)v))
+            .Min();
+        cache.Set(showId, version, map, now, earliestExpiry);
+        return new SeatMapJson(map);
+    }
+}
+
+/// <summary>A seat map already serialised (from the cache or just now), described to OpenAPI as a <see cref="SeatMapResponse"/>.</summary>
+public sealed class SeatMapJson(byte[] utf8Json) : IResult, IEndpointMetadataProvider
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        httpContext.Response.ContentLength = utf8Json.Length;
+        return httpContext.Response.Body.WriteAsync(utf8Json).AsTask();
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(SeatMapResponse), ["application/json"]));
     }
 }
