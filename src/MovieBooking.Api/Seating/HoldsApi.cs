@@ -77,7 +77,9 @@ public static partial class HoldsApi
             return NotBookable();
         }
 
-        var hold = new Hold(Guid.CreateVersion7(), showId, user.Id, request.SeatIds, now + options.Value.HoldTtl);
+        // Whole milliseconds: every store keeps the expiry exactly as the answer states it.
+        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((now + options.Value.HoldTtl).ToUnixTimeMilliseconds());
+        var hold = new Hold(Guid.CreateVersion7(), showId, user.Id, request.SeatIds, expiresAt);
         var outcome = await store.HoldAsync(new HoldRequest(hold, now, options.Value.MaxSeatsPerUser), cancellationToken);
         if (outcome is HoldOutcome.Granted)
         {
