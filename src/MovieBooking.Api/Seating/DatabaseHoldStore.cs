@@ -128,6 +128,4 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOpti
         Task.FromResult<IReadOnlyList<string>>([]);
 
     public Task MarkSoldAsync(Hold hold, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task MarkUnsoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -49,7 +49,4 @@ public interface IHoldStore
 
     /// <summary>Tells the store the hold's seats are sold (after the database committed the sale).</summary>
     Task MarkSoldAsync(Hold hold, CancellationToken cancellationToken);
-
-    /// <summary>Tells the store seats are for sale again (a cancelled or refunded sale).</summary>
-    Task MarkUnsoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken);
 }

@@ -99,18 +99,16 @@ public static partial class HoldsApi
     private static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> GetHoldAsync(
         Guid holdId, CurrentUser user, IHoldStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        var hold = await store.FindAsync(holdId, cancellationToken);
-        return hold is null || hold.UserId != user.Id || !hold.IsLiveAt(time.GetUtcNow())
-            ? ApiProblems.NotFound("Hold", holdId)
-            : TypedResults.Ok(HoldResponse.From(hold));
+        var hold = await FindOwnLiveHoldAsync(holdId, user, store, time, cancellationToken);
+        return hold is null ? ApiProblems.NotFound("Hold", holdId) : TypedResults.Ok(HoldResponse.From(hold));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseHoldAsync(
         Guid holdId, CurrentUser user, IHoldStore store, MovieBookingDb db, SeatChangeFeed changes, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var hold = await store.FindAsync(holdId, cancellationToken);
-        if (hold is null || hold.UserId != user.Id || !hold.IsLiveAt(time.GetUtcNow()))
+        var hold = await FindOwnLiveHoldAsync(holdId, user, store, time, cancellationToken);
+        if (hold is null)
         {
             return ApiProblems.NotFound("Hold", holdId);
         }
@@ -123,6 +121,14 @@ public static partial class HoldsApi
         await store.ReleaseAsync(hold, cancellationToken);
         changes.SeatsChanged(hold.ShowId);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The caller's live hold; someone else's or a lapsed one is not found.</summary>
+    private static async Task<Hold?> FindOwnLiveHoldAsync(
+        Guid holdId, CurrentUser user, IHoldStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var hold = await store.FindAsync(holdId, cancellationToken);
+        return hold is not null && hold.UserId == user.Id && hold.IsLiveAt(time.GetUtcNow()) ? hold : null;
     }
 
     private static ValidationProblem? SeatIdErrors(List<string> seatIds)

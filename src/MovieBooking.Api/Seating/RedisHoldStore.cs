@@ -188,9 +188,6 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, MovieBookingD
         await ReleaseAsync(hold, cancellationToken);
     }
 
-    public Task MarkUnsoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken) =>
-        Database.SetRemoveAsync(SoldKey(Tag(showId)), [.. seatIds.Select(s => (RedisValue)s)]);
-
     private IDatabase Database => redis.GetDatabase();
 
     private static string Tag(Guid showId) => $"{{show:{showId}}}";
