@@ -9,7 +9,7 @@ internal sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), AllScenarios);
+        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), AllScenarios);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -47,7 +47,7 @@ internal sealed record BenchOptions(
           --connections N                 connections per scenario (default 64)
           --contended-connections N       connections racing in 'contended' (default 256)
           --duration S                    seconds per timed scenario (default 10)
-          --warmup S                      unrecorded seconds before health, seatmap and hold (default 3)
+          --warmup S                      unrecorded seconds before health, seatmap and hold (default 10)
           --scenarios a,b,…               health, seatmap, hold, contended, booking (default all)
         """;
 }

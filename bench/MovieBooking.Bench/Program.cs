@@ -58,7 +58,7 @@ foreach (var scenario in options.Scenarios)
                     {
                         using var response = await recorder.SendAsync(http, new HttpRequestMessage(HttpMethod.Get, $"/api/shows/{show}/seats"));
                     }
-                }));
+                }, options.Warmup));
                 break;
             }
 
@@ -79,7 +79,7 @@ foreach (var scenario in options.Scenarios)
                             using var released = await recorder.SendAsync(http, release, timed: false);
                         }
                     }
-                }));
+                }, options.Warmup));
                 var map = await SeatMapAsync(show);
                 Check(map.Values.All(s => s == "AVAILABLE"), "hold: every released seat is available again");
                 break;

@@ -36,6 +36,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
             ["Seed__Demo"] = "true",
             ["Jwt__SigningKey"] = "bench-only-signing-key-" + Guid.NewGuid().ToString("N"),
+            ["Tickets__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["RateLimiting__Auth__PermitLimit"] = "1000000",
             ["RateLimiting__Holds__PermitLimit"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -4,6 +4,7 @@ using MovieBooking.Api.Data;
 using MovieBooking.Api.Health;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Payments;
 using MovieBooking.Api.Seating;
 
 HostingExtensions.LoadDotEnv();
@@ -25,6 +26,7 @@ builder.AddAccounts();
 builder.AddRateLimits();
 builder.AddCatalog();
 builder.AddBookings();
+builder.AddPayments();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.MapAccountsApi();
 app.MapCatalogApi();
 app.MapSeatingApi();
 app.MapBookingApis();
+app.MapPaymentApis();
 
 app.Run();
 

@@ -22,6 +22,11 @@ public sealed class Booking
     public DateTimeOffset ExpiresAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>What is (or was) paid back, in minor units, once a paid booking is cancelled or could not be sold.</summary>
+    public long? RefundAmount { get; set; }
+
+    public string? RefundReason { get; set; }
     public List<BookingSeat> Seats { get; init; } = [];
 }
 

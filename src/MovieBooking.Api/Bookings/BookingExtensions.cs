@@ -1,7 +1,6 @@
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Seating;
-using StackExchange.Redis;
 
 namespace MovieBooking.Api.Bookings;
 
@@ -21,9 +20,15 @@ public static class BookingExtensions
         services.AddSingleton<SeatMapCache>();
         services.AddSingleton<SeatChangeFeed>();
         services.AddSingleton<WriteGate>();
-        services.AddScoped<IHoldStore>(sp => sp.GetService<IConnectionMultiplexer>() is { } redis
-            ? new RedisHoldStore(redis, sp.GetRequiredService<MovieBookingDb>())
-            : ActivatorUtilities.CreateInstance<DatabaseHoldStore>(sp));
+        if (builder.Configuration.IsRedisConfigured())
+        {
+            services.AddSingleton<IHoldStore, RedisHoldStore>();
+        }
+        else
+        {
+            services.AddScoped<IHoldStore, DatabaseHoldStore>();
+        }
+
         services.AddScoped<BookingService>();
         services.AddScoped<IdempotencyFilter>();
         services.AddSingleton<BookingExpiryService>();

@@ -5,12 +5,14 @@ public static class BookingLifecycle
 {
     private static readonly Dictionary<BookingStatus, BookingStatus[]> Next = new()
     {
-        [BookingStatus.PendingPayment] = [BookingStatus.Confirmed, BookingStatus.Failed, BookingStatus.Expired, BookingStatus.Cancelled],
+        // A captured payment whose seats could not be sold is refunded.
+        [BookingStatus.PendingPayment] = [BookingStatus.Confirmed, BookingStatus.Failed, BookingStatus.Expired, BookingStatus.Cancelled, BookingStatus.Refunded],
         [BookingStatus.Confirmed] = [BookingStatus.Cancelled],
-        [BookingStatus.Cancelled] = [BookingStatus.Refunded],
-        // A payment captured after expiry either confirms the booking (seats still free) or is refunded.
+        // A cancelled unpaid booking may still be paid late; a cancelled paid one is refunded.
+        [BookingStatus.Cancelled] = [BookingStatus.Refunded, BookingStatus.Confirmed],
+        // A payment captured after expiry or a failed attempt either confirms the booking (seats still free) or is refunded.
         [BookingStatus.Expired] = [BookingStatus.Confirmed, BookingStatus.Refunded],
-        [BookingStatus.Failed] = [],
+        [BookingStatus.Failed] = [BookingStatus.Confirmed, BookingStatus.Refunded],
         [BookingStatus.Refunded] = [],
     };
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Seating;
+using MovieBooking.Api.Tickets;
 
 namespace MovieBooking.Api.Bookings;
 
@@ -81,6 +82,11 @@ public sealed class BookingService(
             SeatId = seat,
             Price = seatPrices[i],
         }));
+        if (!await holds.ClaimForBookingAsync(hold, now, cancellationToken))
+        {
+            return HoldAlreadyBooked();
+        }
+
         db.Bookings.Add(booking);
         try
         {
@@ -132,10 +138,18 @@ public sealed class BookingService(
     /// unless every seat is still free to sell to this booking. False when the booking was not pending or a seat was
     /// lost; nothing changes then.
     /// </summary>
-    public async Task<bool> ConfirmAsync(Guid bookingId, CancellationToken cancellationToken)
+    public Task<bool> ConfirmAsync(Guid bookingId, CancellationToken cancellationToken) =>
+        ConfirmAsync(bookingId, BookingStatus.PendingPayment, cancellationToken);
+
+    /// <summary>
+    /// Sells the booking's seats if it still is in <paramref name="from"/>: a payment that arrives after the booking
+    /// expired, failed or was cancelled unpaid confirms it only if every seat can still be sold to it. The ticket is
+    /// issued in the same transaction.
+    /// </summary>
+    public async Task<bool> ConfirmAsync(Guid bookingId, BookingStatus from, CancellationToken cancellationToken)
     {
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
-        if (booking is null)
+        if (booking is null || booking.Status != from || booking.RefundAmount is not null)
         {
             return false;
         }
@@ -150,7 +164,7 @@ public sealed class BookingService(
         var seatIds = hold.SeatIds.ToList();
         using (var passage = await gate.EnterAsync(cancellationToken))
         {
-            if (!await SellAsync(booking, seatIds, now, cancellationToken))
+            if (!await SellAsync(booking, from, seatIds, now, cancellationToken))
             {
                 return false;
             }
@@ -161,11 +175,11 @@ public sealed class BookingService(
         return true;
     }
 
-    private async Task<bool> SellAsync(Booking booking, List<string> seatIds, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> SellAsync(Booking booking, BookingStatus from, List<string> seatIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var bookingId = booking.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Confirmed, cancellationToken))
+        if (!await MoveAsync(bookingId, from, BookingStatus.Confirmed, cancellationToken))
         {
             return false;
         }
@@ -198,7 +212,67 @@ public sealed class BookingService(
             return false;
         }
 
+        if (!await db.Tickets.AnyAsync(t => t.BookingId == bookingId, cancellationToken))
+        {
+            db.Tickets.Add(new Ticket { BookingId = bookingId, IssuedAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes back a confirmed booking's sale: CONFIRMED → CANCELLED with the refund it is owed, its seats free again,
+    /// in one transaction. False when the booking was not confirmed.
+    /// </summary>
+    public async Task<bool> UnsellAsync(Guid bookingId, long refundAmount, string reason, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
+        if (booking is null)
+        {
+            return false;
+        }
+
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (!await MoveAsync(bookingId, BookingStatus.Confirmed, BookingStatus.Cancelled, cancellationToken, refundAmount, reason))
+            {
+                return false;
+            }
+
+            await db.ShowSeats
+                .Where(s => s.ShowId == booking.ShowId && s.BookingId == bookingId && s.Status == SeatStatus.Booked)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SeatStatus.Available).SetProperty(x => x.BookingId, (Guid?)null), cancellationToken);
+            await db.BookingSeats.Where(s => s.BookingId == bookingId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Sold, false), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await holds.ReturnSoldAsync(booking.ShowId, [.. booking.Seats.Select(s => s.SeatId)], cancellationToken);
+        changes.SeatsChanged(booking.ShowId);
+        return true;
+    }
+
+    /// <summary>A paid booking whose seats could not be sold to it ends REFUNDED, with the reason. False if it moved meanwhile.</summary>
+    public Task<bool> RefundUnsoldAsync(Guid bookingId, BookingStatus from, long refundAmount, string reason, CancellationToken cancellationToken) =>
+        MoveAsync(bookingId, from, BookingStatus.Refunded, cancellationToken, refundAmount, reason);
+
+    /// <summary>A cancelled booking whose refund the gateway completed becomes REFUNDED.</summary>
+    public Task<bool> CompleteRefundAsync(Guid bookingId, CancellationToken cancellationToken) =>
+        MoveAsync(bookingId, BookingStatus.Cancelled, BookingStatus.Refunded, cancellationToken);
+
+    /// <summary>An unpaid booking whose payment failed becomes FAILED and its seats are free at once.</summary>
+    public async Task<bool> FailAsync(Guid bookingId, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
+        if (booking is null || !await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Failed, cancellationToken))
+        {
+            return false;
+        }
+
+        await holds.ReleaseAsync(HoldOf(booking), cancellationToken);
+        changes.SeatsChanged(booking.ShowId);
         return true;
     }
 
@@ -218,7 +292,8 @@ public sealed class BookingService(
     }
 
     /// <summary>One guarded update: the status changes only if it still is <paramref name="from"/>.</summary>
-    private async Task<bool> MoveAsync(Guid bookingId, BookingStatus from, BookingStatus to, CancellationToken cancellationToken)
+    private async Task<bool> MoveAsync(
+        Guid bookingId, BookingStatus from, BookingStatus to, CancellationToken cancellationToken, long? refundAmount = null, string? refundReason = null)
     {
         if (!BookingLifecycle.CanMove(from, to))
         {
@@ -226,9 +301,14 @@ public sealed class BookingService(
         }
 
         var now = time.GetUtcNow();
-        return await db.Bookings
-            .Where(b => b.Id == bookingId && b.Status == from)
-            .ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, to).SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1;
+        var query = db.Bookings.Where(b => b.Id == bookingId && b.Status == from);
+        return refundAmount is null
+            ? await query.ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, to).SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1
+            : await query.ExecuteUpdateAsync(b => b
+                .SetProperty(x => x.Status, to)
+                .SetProperty(x => x.UpdatedAt, now)
+                .SetProperty(x => x.RefundAmount, refundAmount)
+                .SetProperty(x => x.RefundReason, refundReason), cancellationToken) == 1;
     }
 
     private static Hold HoldOf(Booking booking) =>

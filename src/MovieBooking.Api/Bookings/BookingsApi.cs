@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Payments;
 
 namespace MovieBooking.Api.Bookings;
 
@@ -11,12 +12,16 @@ public sealed record CreateBookingRequest([property: Required] Guid? HoldId);
 
 public sealed record BookingPrice(string Currency, long Seats, long ConvenienceFee, long Tax, long Total);
 
+public sealed record BookingRefund(long Amount, string? Reason);
+
 public sealed record BookingResponse(
-    Guid Id, BookingStatus Status, Guid ShowId, Guid HoldId, IReadOnlyList<string> Seats, BookingPrice Price, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt)
+    Guid Id, BookingStatus Status, Guid ShowId, Guid HoldId, IReadOnlyList<string> Seats, BookingPrice Price, DateTimeOffset ExpiresAt,
+    DateTimeOffset CreatedAt, BookingRefund? Refund)
 {
     public static BookingResponse From(Booking b) => new(
         b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Select(s => s.SeatId).Order(StringComparer.Ordinal)],
-        new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), b.ExpiresAt, b.CreatedAt);
+        new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), b.ExpiresAt, b.CreatedAt,
+        b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null);
 }
 
 public static class BookingsApi
@@ -31,7 +36,7 @@ public static class BookingsApi
         api.MapGet("/", ListBookingsAsync).WithSummary("The caller's bookings, newest first.");
         api.MapGet("/{bookingId:guid}", GetBookingAsync).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{bookingId:guid}/cancel", CancelBookingAsync)
-            .WithSummary("Cancels an unpaid booking; its seats are free at once.")
+            .WithSummary("Cancels the caller's booking; its seats are free at once. A paid one, until the cutoff before the show, is refunded.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
@@ -52,7 +57,8 @@ public static class BookingsApi
             .OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id)
             .Select(b => new BookingResponse(b.Id, b.Status, b.ShowId, b.HoldId,
                 b.Seats.OrderBy(s => s.SeatId).Select(s => s.SeatId).ToList(),
-                new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), b.ExpiresAt, b.CreatedAt))
+                new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), b.ExpiresAt, b.CreatedAt,
+                b.RefundAmount == null ? null : new BookingRefund(b.RefundAmount.Value, b.RefundReason)))
             .ToPageAsync(page, cancellationToken);
 
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBookingAsync(
@@ -63,8 +69,8 @@ public static class BookingsApi
     }
 
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelBookingAsync(
-        Guid bookingId, CurrentUser user, BookingService bookings, CancellationToken cancellationToken) =>
-        await bookings.CancelAsync(user.Id, bookingId, cancellationToken) switch
+        Guid bookingId, CurrentUser user, PaymentService payments, CancellationToken cancellationToken) =>
+        await payments.CancelAsync(user.Id, bookingId, cancellationToken) switch
         {
             BookingOutcome.Done done => TypedResults.Ok(BookingResponse.From(done.Booking)),
             BookingOutcome.Conflict conflict => ApiProblems.Conflict(conflict.Title, conflict.Detail),

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Payments;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Catalog;
@@ -21,7 +22,7 @@ public static class ShowManagementApi
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/{showId:guid}/cancel", CancelShowAsync)
-            .WithSummary("Cancels a scheduled show: it can no longer be booked.")
+            .WithSummary("Cancels a scheduled show: it can no longer be booked; unpaid bookings are cancelled and paid ones refunded in full.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapDelete("/{showId:guid}", DeleteShowAsync)
@@ -149,7 +150,7 @@ public static class ShowManagementApi
     }
 
     private static async Task<Results<Ok<ShowResponse>, ProblemHttpResult>> CancelShowAsync(
-        Guid showId, MovieBookingDb db, CurrentUser user, SeatChangeFeed changes, CancellationToken cancellationToken)
+        Guid showId, MovieBookingDb db, CurrentUser user, SeatChangeFeed changes, PaymentService payments, CancellationToken cancellationToken)
     {
         var ownerId = await OwnerOfAsync(db, showId, cancellationToken);
         if (ownerId is null)
@@ -166,6 +167,12 @@ public static class ShowManagementApi
             .Where(s => s.Id == showId && s.Status == ShowStatus.Scheduled)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, ShowStatus.Cancelled), cancellationToken);
         changes.ShowChanged(showId);
+        if (cancelled == 1)
+        {
+            // Nothing can be sold any more; unpaid bookings are cancelled and paid ones refunded in full.
+            await payments.SettleCancelledShowAsync(showId, cancellationToken);
+        }
+
         return cancelled == 0
             ? ApiProblems.Conflict("Show cancelled", "The show is already cancelled.")
             : TypedResults.Ok(await ReadAsync(db, showId, cancellationToken));

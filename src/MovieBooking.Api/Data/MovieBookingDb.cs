@@ -3,7 +3,9 @@ using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Payments;
 using MovieBooking.Api.Seating;
+using MovieBooking.Api.Tickets;
 
 namespace MovieBooking.Api.Data;
 
@@ -27,6 +29,10 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<BookingSeat> BookingSeats => Set<BookingSeat>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
+    public DbSet<SandboxOrder> SandboxOrders => Set<SandboxOrder>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MovieBookingDb).Assembly);
@@ -38,6 +44,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<SeatStatus>().HaveConversion<UpperSnakeCaseEnumConverter<SeatStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<BookingStatus>().HaveConversion<UpperSnakeCaseEnumConverter<BookingStatus>>().HaveMaxLength(20);
         configurationBuilder.Properties<Role>().HaveConversion<UpperSnakeCaseEnumConverter<Role>>().HaveMaxLength(16);
+        configurationBuilder.Properties<PaymentStatus>().HaveConversion<UpperSnakeCaseEnumConverter<PaymentStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<ShowStatus>().HaveConversion<UpperSnakeCaseEnumConverter<ShowStatus>>().HaveMaxLength(16);
     }
 }

@@ -39,6 +39,7 @@ public static class IdentityExtensions
             {
                 var settings = jwt.Value;
                 bearer.MapInboundClaims = false;
+                bearer.SaveToken = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = settings.Issuer,

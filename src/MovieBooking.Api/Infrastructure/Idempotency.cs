@@ -31,8 +31,13 @@ public sealed class IdempotencyRecord
 /// 24 hours gets the first successful answer again (status, body, Location); a different request under the key is a
 /// 422; a repeat while the first is still running is a 409. Error answers are not kept, so they can be retried.
 /// </summary>
-public sealed class IdempotencyFilter(MovieBookingDb db, CurrentUser user, TimeProvider time, IOptions<JsonOptions> json) : IEndpointFilter
+public sealed class IdempotencyFilter(IServiceProvider services, CurrentUser user, TimeProvider time, IOptions<JsonOptions> json) : IEndpointFilter
 {
+    private MovieBookingDb? _db;
+
+    // Requests without a key never touch the database here.
+    private MovieBookingDb Db => _db ??= services.GetRequiredService<MovieBookingDb>();
+
     public const string Header = "Idempotency-Key";
     private static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
@@ -56,16 +61,16 @@ public sealed class IdempotencyFilter(MovieBookingDb db, CurrentUser user, TimeP
         var now = time.GetUtcNow();
         var hash = RequestHash(http, context.Arguments);
         var userId = user.Id;
-        await db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key && r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        await Db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key && r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
 
-        db.IdempotencyRecords.Add(new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = now, ExpiresAt = now + Retention });
+        Db.IdempotencyRecords.Add(new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = now, ExpiresAt = now + Retention });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await Db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            db.ChangeTracker.Clear();
+            Db.ChangeTracker.Clear();
             return await ReplayAsync(userId, key, hash, cancellationToken);
         }
 
@@ -86,7 +91,7 @@ public sealed class IdempotencyFilter(MovieBookingDb db, CurrentUser user, TimeP
 
     private async Task<IResult> ReplayAsync(Guid userId, string key, string hash, CancellationToken cancellationToken)
     {
-        var first = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, cancellationToken);
+        var first = await Db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, cancellationToken);
         if (first is null)
         {
             return ApiProblems.Conflict("Request in progress", "A request with this idempotency key just ended; retry shortly.");
@@ -116,7 +121,7 @@ public sealed class IdempotencyFilter(MovieBookingDb db, CurrentUser user, TimeP
         var value = (inner as IValueHttpResult)?.Value;
         var body = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions);
         var location = LocationOf(inner);
-        await db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key).ExecuteUpdateAsync(r => r
+        await Db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key).ExecuteUpdateAsync(r => r
             .SetProperty(x => x.Completed, true)
             .SetProperty(x => x.StatusCode, status)
             .SetProperty(x => x.Body, body)
@@ -124,7 +129,7 @@ public sealed class IdempotencyFilter(MovieBookingDb db, CurrentUser user, TimeP
     }
 
     private async Task ForgetAsync(Guid userId, string key) =>
-        await db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+        await Db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
 
     private static string? LocationOf(IResult? result) =>
         result?.GetType().GetProperty("Location")?.GetValue(result) as string;

@@ -15,17 +15,20 @@ public sealed class RedisOptions
 
 public static class RedisExtensions
 {
+    /// <summary>Whether the service runs with Redis (and registers <see cref="IConnectionMultiplexer"/>).</summary>
+    public static bool IsRedisConfigured(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"]);
+
     public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var configuration = builder.Configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"];
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
-        if (string.IsNullOrWhiteSpace(configuration))
+        if (!builder.Configuration.IsRedisConfigured())
         {
             return builder;
         }
 
-        var options = ParseOptions(configuration);
+        var options = ParseOptions(builder.Configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"]!);
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
         return builder;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Options;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
@@ -111,14 +112,44 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOpti
     public async Task ReleaseAsync(Hold hold, CancellationToken cancellationToken)
     {
         using var passage = await gate.EnterAsync(cancellationToken);
-        await db.ShowSeats
-            .Where(s => s.ShowId == hold.ShowId && s.HoldId == hold.HoldId && s.Status == SeatStatus.Held)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Status, SeatStatus.Available)
-                .SetProperty(x => x.HoldId, (Guid?)null)
-                .SetProperty(x => x.HeldBy, (Guid?)null)
-                .SetProperty(x => x.HoldExpiresAt, (DateTimeOffset?)null), cancellationToken);
+        await FreeSeats(hold.ShowId, hold.HoldId).ExecuteUpdateAsync(Free, cancellationToken);
     }
+
+    public async Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hold = await FindAsync(holdId, cancellationToken);
+        if (hold is null || hold.UserId != userId || !hold.IsLiveAt(now))
+        {
+            return new HoldRelease.NotFound();
+        }
+
+        int freed;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            freed = await FreeSeats(hold.ShowId, holdId)
+                .Where(_ => !db.Bookings.Any(b => b.HoldId == holdId))
+                .ExecuteUpdateAsync(Free, cancellationToken);
+        }
+
+        if (freed > 0)
+        {
+            return new HoldRelease.Released(hold.ShowId);
+        }
+
+        return await db.Bookings.AnyAsync(b => b.HoldId == holdId, cancellationToken) ? new HoldRelease.Booked() : new HoldRelease.NotFound();
+    }
+
+    // The unique hold id of bookings settles which request books a hold.
+    public Task<bool> ClaimForBookingAsync(Hold hold, DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    private IQueryable<ShowSeat> FreeSeats(Guid showId, Guid holdId) =>
+        db.ShowSeats.Where(s => s.ShowId == showId && s.HoldId == holdId && s.Status == SeatStatus.Held);
+
+    private static void Free(UpdateSettersBuilder<ShowSeat> seat) => seat
+        .SetProperty(x => x.Status, SeatStatus.Available)
+        .SetProperty(x => x.HoldId, (Guid?)null)
+        .SetProperty(x => x.HeldBy, (Guid?)null)
+        .SetProperty(x => x.HoldExpiresAt, (DateTimeOffset?)null);
 
     public Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>());
@@ -128,4 +159,6 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOpti
         Task.FromResult<IReadOnlyList<string>>([]);
 
     public Task MarkSoldAsync(Hold hold, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ReturnSoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -27,6 +27,22 @@ public abstract record HoldOutcome
     public sealed record ShowNotBookable : HoldOutcome;
 }
 
+/// <summary>What became of a user's request to release their hold.</summary>
+public abstract record HoldRelease
+{
+    private HoldRelease()
+    {
+    }
+
+    public sealed record Released(Guid ShowId) : HoldRelease;
+
+    /// <summary>No live hold of this user has that id.</summary>
+    public sealed record NotFound : HoldRelease;
+
+    /// <summary>The hold belongs to a booking; the booking is cancelled instead.</summary>
+    public sealed record Booked : HoldRelease;
+}
+
 /// <summary>
 /// Where seat holds live. Every implementation grants all requested seats or none, atomically, and never
 /// lets two live holds share a seat. Sales are settled in the database by <c>BookingService</c> whatever the store.
@@ -41,6 +57,15 @@ public interface IHoldStore
     /// <summary>Frees the hold's seats that still belong to it.</summary>
     Task ReleaseAsync(Hold hold, CancellationToken cancellationToken);
 
+    /// <summary>The user lets go of their live hold, unless a booking was made from it.</summary>
+    Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks the live hold as taken by a booking, once: false when it already is, or is gone. A hold so marked
+    /// can no longer be released by its user.
+    /// </summary>
+    Task<bool> ClaimForBookingAsync(Hold hold, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Seats held in the store rather than in the inventory table, with their expiry (empty for the database store).</summary>
     Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -49,4 +74,7 @@ public interface IHoldStore
 
     /// <summary>Tells the store the hold's seats are sold (after the database committed the sale).</summary>
     Task MarkSoldAsync(Hold hold, CancellationToken cancellationToken);
+
+    /// <summary>Tells the store sold seats are for sale again (after the database committed a cancellation).</summary>
+    Task ReturnSoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken);
 }

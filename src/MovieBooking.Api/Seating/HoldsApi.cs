@@ -104,23 +104,18 @@ public static partial class HoldsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseHoldAsync(
-        Guid holdId, CurrentUser user, IHoldStore store, MovieBookingDb db, SeatChangeFeed changes, TimeProvider time,
-        CancellationToken cancellationToken)
+        Guid holdId, CurrentUser user, IHoldStore store, SeatChangeFeed changes, TimeProvider time, CancellationToken cancellationToken)
     {
-        var hold = await FindOwnLiveHoldAsync(holdId, user, store, time, cancellationToken);
-        if (hold is null)
+        switch (await store.ReleaseOwnAsync(holdId, user.Id, time.GetUtcNow(), cancellationToken))
         {
-            return ApiProblems.NotFound("Hold", holdId);
+            case HoldRelease.Released released:
+                changes.SeatsChanged(released.ShowId);
+                return TypedResults.NoContent();
+            case HoldRelease.Booked:
+                return ApiProblems.Conflict("Hold is booked", "The hold belongs to a booking; cancel the booking instead.");
+            default:
+                return ApiProblems.NotFound("Hold", holdId);
         }
-
-        if (await db.Bookings.AnyAsync(b => b.HoldId == holdId, cancellationToken))
-        {
-            return ApiProblems.Conflict("Hold is booked", "The hold belongs to a booking; cancel the booking instead.");
-        }
-
-        await store.ReleaseAsync(hold, cancellationToken);
-        changes.SeatsChanged(hold.ShowId);
-        return TypedResults.NoContent();
     }
 
     /// <summary>The caller's live hold; someone else's or a lapsed one is not found.</summary>

@@ -7,74 +7,92 @@ namespace MovieBooking.Api.Seating;
 
 /// <summary>
 /// Holds in Redis. Every key of a show shares the hash tag <c>{show:&lt;id&gt;}</c>, so each script runs atomically on
-/// one node, Redis Cluster included. A seat key's value is <c>holdId|expiresAtMs</c>: expiry is judged by the
-/// service's clock (the key's own TTL only collects garbage), and release and sale compare the hold id first.
+/// one node, Redis Cluster included:
+/// <list type="bullet">
+/// <item><c>:held</c>, a hash of seat → <c>holdId|expiresAtMs</c>, the one record of which hold has a seat. Expiry is
+/// judged by the service's clock against that value; release and sale compare the hold id first (fencing).</item>
+/// <item><c>:hold:&lt;id&gt;</c>, the hold (user, expiry, seats, and whether a booking took it), gone once released.</item>
+/// <item><c>:user:&lt;id&gt;</c>, a sorted set of the user's held seats by expiry, for the per-user limit.</item>
+/// <item><c>:sold</c>, a copy of the database's sold seats, loaded on first use and again after Redis lost it
+/// (<c>:sold-loaded</c> marks it loaded).</item>
+/// </list>
+/// Outside the tag, <c>hold:&lt;id&gt;</c> maps a hold id to its show, user, expiry and seats, so a hold is found in
+/// one read.
 /// </summary>
-internal sealed class RedisHoldStore(IConnectionMultiplexer redis, MovieBookingDb db) : IHoldStore
+internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScopeFactory scopes) : IHoldStore
 {
     // SE.Redis sends a script once and then runs it by its SHA (EVALSHA), reloading it if the server lost it.
-
-    // KEYS: user set, hold, held map, sold set, sold-loaded marker, seat keys…;
-    // ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, seat ids…
-    // The sold set is a copy of the database's sold seats, loaded on first use (and again after Redis lost it).
 
     // Keys outlive their hold a little so a lapsed hold can still be read for its booking's bookkeeping.
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
+    // KEYS: user set, hold, held map, sold set, sold-loaded marker; ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, seat ids…
     private const string HoldScript = """
         if redis.call('EXISTS', KEYS[5]) == 0 then return {'LOAD'} end
-        local n = #KEYS - 5
         local now = tonumber(ARGV[4])
+        local n = #ARGV - 6
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
         local held = redis.call('ZCARD', KEYS[1])
         if held + n > tonumber(ARGV[5]) then return {'LIMIT', tostring(held)} end
         local taken = {}
-        for i = 1, n do
-          local seat = ARGV[6 + i]
-          local current = redis.call('GET', KEYS[5 + i])
+        for i = 7, #ARGV do
+          local current = redis.call('HGET', KEYS[3], ARGV[i])
           local live = current and tonumber(string.match(current, '|(%d+)$')) > now
-          if live or redis.call('SISMEMBER', KEYS[4], seat) == 1 then taken[#taken + 1] = seat end
+          if live or redis.call('SISMEMBER', KEYS[4], ARGV[i]) == 1 then taken[#taken + 1] = ARGV[i] end
         end
         if #taken > 0 then return {'TAKEN', unpack(taken)} end
         local value = ARGV[1] .. '|' .. ARGV[6]
-        local seats = {}
-        for i = 1, n do
-          local seat = ARGV[6 + i]
-          seats[i] = seat
-          redis.call('SET', KEYS[5 + i], value, 'PX', ARGV[3])
-          redis.call('ZADD', KEYS[1], ARGV[6], seat)
-          redis.call('HSET', KEYS[3], seat, value)
+        for i = 7, #ARGV do
+          redis.call('HSET', KEYS[3], ARGV[i], value)
+          redis.call('ZADD', KEYS[1], ARGV[6], ARGV[i])
         end
-        redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        redis.call('HSET', KEYS[2], 'user', ARGV[2], 'expires', ARGV[6], 'seats', table.concat(seats, ','))
-        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        local ttl = tonumber(ARGV[3])
+        for _, key in ipairs({KEYS[1], KEYS[3]}) do
+          if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+        end
+        redis.call('HSET', KEYS[2], 'user', ARGV[2], 'expires', ARGV[6], 'seats', table.concat(ARGV, ',', 7))
+        redis.call('PEXPIRE', KEYS[2], ttl)
         return {'OK'}
         """;
 
-    // KEYS: user set, hold, held map, seat keys…; ARGV: hold id, seat ids…
+    // KEYS: user set, hold, held map; ARGV: hold id, 'own' or 'any', user id, now ms.
+    // 'own' is the user letting go: only their live hold that no booking took.
     private const string ReleaseScript = """
+        local hold = redis.call('HMGET', KEYS[2], 'user', 'expires', 'seats', 'booking')
+        if not hold[1] then return 'GONE' end
+        if ARGV[2] == 'own' then
+          if hold[1] ~= ARGV[3] or tonumber(hold[2]) <= tonumber(ARGV[4]) then return 'GONE' end
+          if hold[4] then return 'BOOKED' end
+        end
         local prefix = ARGV[1] .. '|'
-        for i = 4, #KEYS do
-          local seat = ARGV[i - 2]
-          local current = redis.call('GET', KEYS[i])
-          if current and string.sub(current, 1, #prefix) == prefix then redis.call('DEL', KEYS[i]) end
-          local mapped = redis.call('HGET', KEYS[3], seat)
-          if mapped and string.sub(mapped, 1, #prefix) == prefix then redis.call('HDEL', KEYS[3], seat) end
-          redis.call('ZREM', KEYS[1], seat)
+        for seat in string.gmatch(hold[3], '[^,]+') do
+          local current = redis.call('HGET', KEYS[3], seat)
+          if current and string.sub(current, 1, #prefix) == prefix then
+            redis.call('HDEL', KEYS[3], seat)
+            redis.call('ZREM', KEYS[1], seat)
+          end
         end
         redis.call('DEL', KEYS[2])
+        return 'OK'
+        """;
+
+    // KEYS: hold; ARGV: user id, now ms.
+    private const string ClaimScript = """
+        local hold = redis.call('HMGET', KEYS[1], 'user', 'expires', 'booking')
+        if hold[1] ~= ARGV[1] or hold[3] or tonumber(hold[2]) <= tonumber(ARGV[2]) then return 0 end
+        redis.call('HSET', KEYS[1], 'booking', '1')
         return 1
         """;
 
-    // KEYS: seat keys…; ARGV: hold id, now, seat ids… → the seats another live hold has.
+    // KEYS: held map; ARGV: hold id, now ms, seat ids… → the seats another live hold has.
     private const string FenceScript = """
         local prefix = ARGV[1] .. '|'
         local now = tonumber(ARGV[2])
         local taken = {}
-        for i = 1, #KEYS do
-          local current = redis.call('GET', KEYS[i])
+        for i = 3, #ARGV do
+          local current = redis.call('HGET', KEYS[1], ARGV[i])
           if current and string.sub(current, 1, #prefix) ~= prefix and tonumber(string.match(current, '|(%d+)$')) > now then
-            taken[#taken + 1] = ARGV[i + 2]
+            taken[#taken + 1] = ARGV[i]
           end
         end
         return taken
@@ -85,16 +103,16 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, MovieBookingD
         var hold = request.Hold;
         var tag = Tag(hold.ShowId);
         var ttl = hold.ExpiresAt - request.Now + Grace;
-        RedisKey[] keys =
-        [
-            UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), SoldKey(tag), SoldLoadedKey(tag),
-            .. hold.SeatIds.Select(s => SeatKey(tag, s)),
-        ];
+        RedisKey[] keys = [UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), SoldKey(tag), SoldLoadedKey(tag)];
         RedisValue[] args =
         [
             hold.HoldId.ToString(), hold.UserId.ToString(), (long)ttl.TotalMilliseconds, request.Now.ToUnixTimeMilliseconds(),
             request.MaxSeatsPerUser, hold.ExpiresAt.ToUnixTimeMilliseconds(), .. hold.SeatIds.Select(s => (RedisValue)s),
         ];
+
+        // The reference goes out with the script: nobody knows the new hold id before the answer, and it is
+        // removed again if the hold is refused.
+        var reference = Database.StringSetAsync(HoldRef(hold.HoldId), Reference(hold), ttl);
         var result = (RedisResult[])(await Database.ScriptEvaluateAsync(HoldScript, keys, args))!;
         if ((string?)result[0] == "LOAD")
         {
@@ -102,21 +120,25 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, MovieBookingD
             result = (RedisResult[])(await Database.ScriptEvaluateAsync(HoldScript, keys, args))!;
         }
 
-        switch ((string?)result[0])
+        await reference;
+        var status = (string?)result[0];
+        if (status != "OK")
         {
-            case "OK":
-                await Database.StringSetAsync(HoldRef(hold.HoldId), hold.ShowId.ToString(), ttl);
-                return new HoldOutcome.Granted(hold);
-            case "LIMIT":
-                return new HoldOutcome.OverLimit(int.Parse((string)result[1]!, CultureInfo.InvariantCulture));
-            default:
-                return new HoldOutcome.Unavailable([.. result.Skip(1).Select(r => (string)r!)]);
+            await Database.KeyDeleteAsync(HoldRef(hold.HoldId));
         }
+
+        return status switch
+        {
+            "OK" => new HoldOutcome.Granted(hold),
+            "LIMIT" => new HoldOutcome.OverLimit(int.Parse((string)result[1]!, CultureInfo.InvariantCulture)),
+            _ => new HoldOutcome.Unavailable([.. result.Skip(1).Select(r => (string)r!)]),
+        };
     }
 
     private async Task LoadSoldSeatsAsync(Guid showId, CancellationToken cancellationToken)
     {
-        var sold = await db.ShowSeats.AsNoTracking()
+        using var scope = scopes.CreateScope();
+        var sold = await scope.ServiceProvider.GetRequiredService<MovieBookingDb>().ShowSeats.AsNoTracking()
             .Where(s => s.ShowId == showId && s.Status == SeatStatus.Booked)
             .Select(s => s.SeatId)
             .ToListAsync(cancellationToken);
@@ -133,29 +155,55 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, MovieBookingD
 
     public async Task<Hold?> FindAsync(Guid holdId, CancellationToken cancellationToken)
     {
-        var show = await Database.StringGetAsync(HoldRef(holdId));
-        if (show.IsNullOrEmpty || !Guid.TryParse((string?)show, out var showId))
+        var value = (string?)await Database.StringGetAsync(HoldRef(holdId));
+        var parts = value?.Split('|');
+        if (parts is not { Length: 4 }
+            || !Guid.TryParse(parts[0], out var showId)
+            || !Guid.TryParse(parts[1], out var userId)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
         {
             return null;
         }
 
-        var fields = (await Database.HashGetAllAsync(HoldKey(Tag(showId), holdId))).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
-        if (!fields.TryGetValue("user", out var user) || !fields.TryGetValue("expires", out var expires) || !fields.TryGetValue("seats", out var seats))
-        {
-            return null;
-        }
-
-        return new Hold(holdId, showId, Guid.Parse(user), seats.Split(','),
-            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(expires, CultureInfo.InvariantCulture)));
+        return new Hold(holdId, showId, userId, parts[3].Split(','), DateTimeOffset.FromUnixTimeMilliseconds(expires));
     }
 
-    public async Task ReleaseAsync(Hold hold, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(Hold hold, CancellationToken cancellationToken) =>
+        await RunReleaseAsync(hold.HoldId, hold.ShowId, hold.UserId, "any", DateTimeOffset.MinValue);
+
+    public async Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var tag = Tag(hold.ShowId);
-        RedisKey[] keys = [UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), .. hold.SeatIds.Select(s => SeatKey(tag, s))];
-        await Database.ScriptEvaluateAsync(ReleaseScript, keys, [hold.HoldId.ToString(), .. hold.SeatIds.Select(s => (RedisValue)s)]);
-        await Database.KeyDeleteAsync(HoldRef(hold.HoldId));
+        var hold = await FindAsync(holdId, cancellationToken);
+        if (hold is null || hold.UserId != userId)
+        {
+            return new HoldRelease.NotFound();
+        }
+
+        return await RunReleaseAsync(holdId, hold.ShowId, userId, "own", now) switch
+        {
+            "OK" => new HoldRelease.Released(hold.ShowId),
+            "BOOKED" => new HoldRelease.Booked(),
+            _ => new HoldRelease.NotFound(),
+        };
     }
+
+    private async Task<string?> RunReleaseAsync(Guid holdId, Guid showId, Guid userId, string mode, DateTimeOffset now)
+    {
+        var tag = Tag(showId);
+        var outcome = (string?)await Database.ScriptEvaluateAsync(ReleaseScript,
+            [UserKey(tag, userId), HoldKey(tag, holdId), MapKey(tag)],
+            [holdId.ToString(), mode, userId.ToString(), now.ToUnixTimeMilliseconds()]);
+        if (outcome == "OK")
+        {
+            await Database.KeyDeleteAsync(HoldRef(holdId));
+        }
+
+        return outcome;
+    }
+
+    public async Task<bool> ClaimForBookingAsync(Hold hold, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (int)await Database.ScriptEvaluateAsync(ClaimScript, [HoldKey(Tag(hold.ShowId), hold.HoldId)],
+            [hold.UserId.ToString(), now.ToUnixTimeMilliseconds()]) == 1;
 
     public async Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -175,9 +223,8 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, MovieBookingD
 
     public async Task<IReadOnlyList<string>> SeatsTakenFromAsync(Hold hold, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var tag = Tag(hold.ShowId);
         var result = (RedisResult[])(await Database.ScriptEvaluateAsync(FenceScript,
-            [.. hold.SeatIds.Select(s => SeatKey(tag, s))],
+            [MapKey(Tag(hold.ShowId))],
             [hold.HoldId.ToString(), now.ToUnixTimeMilliseconds(), .. hold.SeatIds.Select(s => (RedisValue)s)]))!;
         return [.. result.Select(r => (string)r!)];
     }
@@ -188,11 +235,15 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, MovieBookingD
         await ReleaseAsync(hold, cancellationToken);
     }
 
+    public async Task ReturnSoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken) =>
+        await Database.SetRemoveAsync(SoldKey(Tag(showId)), [.. seatIds.Select(s => (RedisValue)s)]);
+
     private IDatabase Database => redis.GetDatabase();
 
-    private static string Tag(Guid showId) => $"{{show:{showId}}}";
+    private static string Reference(Hold hold) =>
+        string.Create(CultureInfo.InvariantCulture, $"{hold.ShowId}|{hold.UserId}|{hold.ExpiresAt.ToUnixTimeMilliseconds()}|{string.Join(',', hold.SeatIds)}");
 
-    private static RedisKey SeatKey(string tag, string seatId) => $"{tag}:seat:{seatId}";
+    private static string Tag(Guid showId) => $"{{show:{showId}}}";
 
     private static RedisKey UserKey(string tag, Guid userId) => $"{tag}:user:{userId}";
 

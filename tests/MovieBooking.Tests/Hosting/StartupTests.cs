@@ -67,6 +67,13 @@ public sealed class StartupTests : IDisposable
     [InlineData("RateLimiting:Auth:PermitLimit", "0", "RateLimiting:Auth")]
     [InlineData("Booking:ConvenienceFeePercent", "-1", "Booking:ConvenienceFeePercent")]
     [InlineData("Booking:MaxSeatsPerUser", "11", "Booking:MaxSeatsPerUser")]
+    [InlineData("Booking:CancellationCutoff", "-01:00:00", "Booking:CancellationCutoff")]
+    [InlineData("Payments:Gateway", "paypal", "Payments:Gateway")]
+    [InlineData("Payments:Gateway", "razorpay", "Payments:Razorpay:KeyId")]
+    [InlineData("Payments:Gateway", "stripe", "Payments:Stripe:SecretKey")]
+    [InlineData("Payments:Sandbox:WebhookSecret", "", "Payments:Sandbox:WebhookSecret")]
+    [InlineData("Tickets:SigningKey", "", "Tickets:SigningKey")]
+    [InlineData("Tickets:SigningKey", "c2hvcnQ=", "Tickets:SigningKey")]
     public async Task A_bad_setting_stops_the_app_with_a_message_naming_the_key(string key, string value, string named)
     {
         var settings = Sqlite(Path.Combine(_directory, "bad.db"));

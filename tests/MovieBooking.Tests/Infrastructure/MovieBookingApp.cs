@@ -19,10 +19,14 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
 
     public IReadOnlyDictionary<string, string?> Settings => settings;
 
+    /// <summary>The tests' Ed25519 ticket key: a fixed 32-byte seed.</summary>
+    public const string TestTicketKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+
     /// <summary>Settings every test app gets unless it says otherwise.</summary>
     private static readonly Dictionary<string, string?> TestDefaults = new()
     {
         ["Jwt:SigningKey"] = "test-signing-key-of-at-least-thirty-two-bytes",
+        ["Tickets:SigningKey"] = TestTicketKey,
         // Tests sign in far more often than people do; the per-IP limit has its own test.
         ["RateLimiting:Auth:PermitLimit"] = "100000",
         ["RateLimiting:Holds:PermitLimit"] = "100000",

@@ -13,6 +13,7 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
     {
         booking.Property(b => b.Currency).HasMaxLength(3).IsFixedLength();
         booking.HasIndex(b => b.HoldId).IsUnique();
+        booking.Property(b => b.RefundReason).HasMaxLength(200);
         booking.HasIndex(b => new { b.UserId, b.CreatedAt });
         booking.HasIndex(b => new { b.Status, b.ExpiresAt });
         booking.HasOne<User>().WithMany().HasForeignKey(b => b.UserId).OnDelete(DeleteBehavior.Restrict);
@@ -22,6 +23,7 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         {
             t.HasCheckConstraint("ck_bookings_status", $"status IN ({UpperSnakeCaseEnumConverter<BookingStatus>.SqlList})");
             t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+            t.HasCheckConstraint("ck_bookings_refund", "refund_amount IS NULL OR (refund_amount >= 0 AND refund_amount <= total)");
         });
     }
 }

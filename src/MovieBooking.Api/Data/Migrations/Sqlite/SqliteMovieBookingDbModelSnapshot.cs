@@ -47,6 +47,15 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("hold_id");
 
+                    b.Property<long?>("RefundAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_amount");
+
+                    b.Property<string>("RefundReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund_reason");
+
                     b.Property<long>("SeatTotal")
                         .HasColumnType("INTEGER")
                         .HasColumnName("seat_total");
@@ -96,6 +105,8 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.ToTable("bookings", null, t =>
                         {
                             t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+
+                            t.HasCheckConstraint("ck_bookings_refund", "refund_amount IS NULL OR (refund_amount >= 0 AND refund_amount <= total)");
 
                             t.HasCheckConstraint("ck_bookings_status", "status IN ('PENDING_PAYMENT', 'CONFIRMED', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUNDED')");
                         });
@@ -628,6 +639,160 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Payments.Payment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("booking_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Gateway")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("gateway");
+
+                    b.Property<string>("GatewayPaymentId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("gateway_payment_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<long?>("RefundAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_amount");
+
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payments");
+
+                    b.HasIndex("BookingId")
+                        .HasDatabaseName("ix_payments_booking_id");
+
+                    b.HasIndex("Gateway", "GatewayPaymentId")
+                        .HasDatabaseName("ix_payments_gateway_gateway_payment_id");
+
+                    b.HasIndex("Gateway", "OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payments_gateway_order_id");
+
+                    b.ToTable("payments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_payments_amounts", "amount > 0 AND (refund_amount IS NULL OR (refund_amount > 0 AND refund_amount <= amount))");
+
+                            t.HasCheckConstraint("ck_payments_status", "status IN ('CREATED', 'CAPTURED', 'FAILED', 'REFUND_PENDING', 'REFUNDED')");
+                        });
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Payments.PaymentEvent", b =>
+                {
+                    b.Property<string>("Gateway")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("gateway");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Gateway", "EventId")
+                        .HasName("pk_payment_events");
+
+                    b.ToTable("payment_events", (string)null);
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Payments.SandboxOrder", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("PaymentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_sandbox_orders");
+
+                    b.ToTable("sandbox_orders", (string)null);
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Seating.ShowSeat", b =>
                 {
                     b.Property<Guid>("ShowId")
@@ -701,6 +866,39 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
 
                             t.HasCheckConstraint("ck_show_seats_status", "status IN ('AVAILABLE', 'HELD', 'BOOKED', 'BLOCKED')");
                         });
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Tickets.Ticket", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("booking_id");
+
+                    b.Property<long?>("CheckedInAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("checked_in_at");
+
+                    b.Property<Guid?>("CheckedInBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("checked_in_by");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tickets");
+
+                    b.HasIndex("BookingId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_booking_id");
+
+                    b.ToTable("tickets", (string)null);
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
@@ -812,6 +1010,16 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasConstraintName("fk_refresh_tokens_users_user_id");
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Payments.Payment", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Bookings.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_bookings_booking_id");
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Seating.ShowSeat", b =>
                 {
                     b.HasOne("MovieBooking.Api.Catalog.Show", null)
@@ -820,6 +1028,16 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_show_seats_shows_show_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Tickets.Ticket", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Bookings.Booking", null)
+                        .WithOne()
+                        .HasForeignKey("MovieBooking.Api.Tickets.Ticket", "BookingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tickets_bookings_booking_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>

@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MovieBooking.Api.Payments;
+
+/// <summary>Bound from <c>Payments</c>. Secrets come from configuration; the sandbox's defaults are for development.</summary>
+public sealed class PaymentOptions : IValidatableObject
+{
+    public const string Section = "Payments";
+
+    /// <summary><c>sandbox</c> (default, built in), <c>razorpay</c> or <c>stripe</c>.</summary>
+    public string Gateway { get; set; } = SandboxGateway.GatewayName;
+
+    /// <summary>Refund the convenience fee and its tax when a customer cancels (they are kept by default).</summary>
+    public bool RefundConvenienceFeeOnCancel { get; set; }
+
+    public SandboxSettings Sandbox { get; set; } = new();
+    public RazorpaySettings Razorpay { get; set; } = new();
+    public StripeSettings Stripe { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        string? missing = Gateway switch
+        {
+            SandboxGateway.GatewayName => Missing(("Payments:Sandbox:KeySecret", Sandbox.KeySecret), ("Payments:Sandbox:WebhookSecret", Sandbox.WebhookSecret)),
+            RazorpayGateway.GatewayName => Missing(("Payments:Razorpay:KeyId", Razorpay.KeyId), ("Payments:Razorpay:KeySecret", Razorpay.KeySecret),
+                ("Payments:Razorpay:WebhookSecret", Razorpay.WebhookSecret)),
+            StripeGateway.GatewayName => Missing(("Payments:Stripe:SecretKey", Stripe.SecretKey), ("Payments:Stripe:WebhookSecret", Stripe.WebhookSecret)),
+            _ => null,
+        };
+        if (Gateway is not (SandboxGateway.GatewayName or RazorpayGateway.GatewayName or StripeGateway.GatewayName))
+        {
+            yield return new ValidationResult("Payments:Gateway must be sandbox, razorpay or stripe.", [nameof(Gateway)]);
+        }
+        else if (missing is not null)
+        {
+            yield return new ValidationResult($"{missing} is required for the {Gateway} gateway.", [nameof(Gateway)]);
+        }
+    }
+
+    private static string? Missing(params (string Key, string? Value)[] settings) =>
+        settings.FirstOrDefault(s => string.IsNullOrWhiteSpace(s.Value)).Key;
+}
+
+public sealed class SandboxSettings
+{
+    /// <summary>Signs checkout answers (<c>orderId|paymentId</c>), as a gateway's key secret does.</summary>
+    public string? KeySecret { get; set; }
+
+    /// <summary>Signs webhook bodies (<c>X-Signature</c>).</summary>
+    public string? WebhookSecret { get; set; }
+}
+
+public sealed class RazorpaySettings
+{
+    public string? KeyId { get; set; }
+    public string? KeySecret { get; set; }
+    public string? WebhookSecret { get; set; }
+    public Uri BaseUrl { get; set; } = new("https://api.razorpay.com/v1/");
+}
+
+public sealed class StripeSettings
+{
+    public string? SecretKey { get; set; }
+    public string? PublishableKey { get; set; }
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Only changed to reach a stand-in server.</summary>
+    public Uri? BaseUrl { get; set; }
+}

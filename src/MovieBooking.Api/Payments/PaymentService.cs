@@ -1,0 +1,319 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Seating;
+using MovieBooking.Api.Data;
+
+namespace MovieBooking.Api.Payments;
+
+public abstract record PaymentOutcome
+{
+    private PaymentOutcome()
+    {
+    }
+
+    public sealed record Started(Payment Payment, IReadOnlyDictionary<string, string> Checkout) : PaymentOutcome;
+
+    public sealed record Settled(Booking Booking) : PaymentOutcome;
+
+    public sealed record NotFound : PaymentOutcome;
+
+    public sealed record BadSignature : PaymentOutcome;
+
+    public sealed record Conflict(string Title, string Detail) : PaymentOutcome;
+}
+
+public enum WebhookOutcome
+{
+    Handled,
+    Duplicate,
+    BadSignature,
+    Malformed,
+}
+
+/// <summary>
+/// Payments and refunds at the configured gateway, and what they do to bookings. Every payment and booking status
+/// change is a guarded update, so a webhook, a client's verification and the expiry sweeper racing each other
+/// settle a booking once.
+/// </summary>
+public sealed class PaymentService(
+    MovieBookingDb db,
+    IPaymentGateway gateway,
+    BookingService bookings,
+    ShowFactsCache shows,
+    IOptions<PaymentOptions> payments,
+    IOptions<BookingOptions> bookingOptions,
+    TimeProvider time,
+    ILogger<PaymentService> logger)
+{
+    public async Task<PaymentOutcome> StartAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
+        if (booking is null)
+        {
+            return new PaymentOutcome.NotFound();
+        }
+
+        var now = time.GetUtcNow();
+        if (booking.Status != BookingStatus.PendingPayment || booking.ExpiresAt <= now)
+        {
+            var status = booking.Status == BookingStatus.PendingPayment ? "past its expiry" : $"{BookingStatusNames.Of(booking.Status)}";
+            return new PaymentOutcome.Conflict("Booking cannot be paid", $"Only a booking awaiting payment can be paid; this one is {status}.");
+        }
+
+        var paymentId = Guid.CreateVersion7();
+        var order = await gateway.CreateOrderAsync(new OrderRequest(paymentId, bookingId, booking.Total, booking.Currency), cancellationToken);
+        var payment = new Payment
+        {
+            Id = paymentId,
+            BookingId = bookingId,
+            UserId = userId,
+            Gateway = gateway.Name,
+            OrderId = order.OrderId,
+            Amount = booking.Total,
+            Currency = booking.Currency,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Payments.Add(payment);
+        await db.SaveChangesAsync(cancellationToken);
+        return new PaymentOutcome.Started(payment, order.Checkout);
+    }
+
+    /// <summary>The client's proof of payment from the checkout, checked against the order id we stored.</summary>
+    public async Task<PaymentOutcome> VerifyAsync(Guid userId, string orderId, string paymentId, string signature, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.AsNoTracking()
+            .FirstOrDefaultAsync(p => p.Gateway == gateway.Name && p.OrderId == orderId && p.UserId == userId, cancellationToken);
+        if (payment is null)
+        {
+            return new PaymentOutcome.NotFound();
+        }
+
+        if (!await gateway.VerifyCheckoutAsync(payment.OrderId, paymentId, signature, cancellationToken))
+        {
+            return new PaymentOutcome.BadSignature();
+        }
+
+        await CaptureAsync(payment, paymentId, cancellationToken);
+        return new PaymentOutcome.Settled(await BookingAsync(payment.BookingId, cancellationToken));
+    }
+
+    /// <summary>A gateway's webhook: verified over the raw body, handled once per event id.</summary>
+    public async Task<WebhookOutcome> HandleWebhookAsync(byte[] body, IHeaderDictionary headers, CancellationToken cancellationToken)
+    {
+        if (!gateway.VerifyWebhook(body, headers))
+        {
+            return WebhookOutcome.BadSignature;
+        }
+
+        if (gateway.ReadWebhook(body, headers) is not { } received)
+        {
+            return WebhookOutcome.Malformed;
+        }
+
+        if (await db.PaymentEvents.AnyAsync(e => e.Gateway == gateway.Name && e.EventId == received.EventId, cancellationToken))
+        {
+            return WebhookOutcome.Duplicate;
+        }
+
+        var payment = received.Kind == GatewayEventKind.RefundProcessed
+            ? await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Gateway == gateway.Name && p.GatewayPaymentId == received.PaymentId, cancellationToken)
+            : await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Gateway == gateway.Name && p.OrderId == received.OrderId, cancellationToken);
+        if (payment is null)
+        {
+            logger.LogWarning("Webhook {EventId} ({Type}) names no payment of ours; acknowledged and ignored.", received.EventId, received.Type);
+        }
+        else
+        {
+            switch (received.Kind)
+            {
+                case GatewayEventKind.PaymentCaptured when received.PaymentId is not null:
+                    await CaptureAsync(payment, received.PaymentId, cancellationToken);
+                    break;
+                case GatewayEventKind.PaymentFailed:
+                    await FailAsync(payment, cancellationToken);
+                    break;
+                case GatewayEventKind.RefundProcessed:
+                    await CompleteRefundAsync(payment.Id, cancellationToken);
+                    break;
+            }
+        }
+
+        db.PaymentEvents.Add(new PaymentEvent { Gateway = gateway.Name, EventId = received.EventId, Type = received.Type, ReceivedAt = time.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same event handled concurrently: every step above is guarded, so it acted once.
+            db.ChangeTracker.Clear();
+        }
+
+        return WebhookOutcome.Handled;
+    }
+
+    /// <summary>
+    /// A customer cancels: an unpaid booking frees its seats; a confirmed one, until the cutoff before the show, frees
+    /// its seats and is refunded by the policy (seat prices in full; fee and its tax kept unless configured).
+    /// </summary>
+    public async Task<BookingOutcome> CancelAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken)
+    {
+        var booking = await bookings.FindAsync(userId, bookingId, cancellationToken);
+        if (booking is null)
+        {
+            return new BookingOutcome.NotFound();
+        }
+
+        if (booking.Status != BookingStatus.Confirmed)
+        {
+            return await bookings.CancelAsync(userId, bookingId, cancellationToken);
+        }
+
+        var show = await shows.GetAsync(booking.ShowId, cancellationToken);
+        var cutoff = bookingOptions.Value.CancellationCutoff;
+        if (show is not null && show.StartsAt - cutoff <= time.GetUtcNow())
+        {
+            return new BookingOutcome.Conflict("Too late to cancel",
+                $"Bookings can be cancelled until {cutoff.TotalHours:0.##} hours before the show.");
+        }
+
+        var refund = payments.Value.RefundConvenienceFeeOnCancel ? booking.Total : booking.SeatTotal;
+        if (!await bookings.UnsellAsync(bookingId, refund, "Cancelled by the customer.", cancellationToken))
+        {
+            return new BookingOutcome.Conflict("Booking cannot be cancelled", "The booking changed meanwhile; look at it again.");
+        }
+
+        await RefundPaidAsync(bookingId, refund, cancellationToken);
+        return new BookingOutcome.Done((await bookings.FindAsync(userId, bookingId, cancellationToken))!);
+    }
+
+    /// <summary>A cancelled show: unpaid bookings are cancelled and paid ones refunded in full.</summary>
+    public async Task SettleCancelledShowAsync(Guid showId, CancellationToken cancellationToken)
+    {
+        var affected = await db.Bookings.AsNoTracking()
+            .Where(b => b.ShowId == showId && (b.Status == BookingStatus.PendingPayment || b.Status == BookingStatus.Confirmed))
+            .Select(b => new { b.Id, b.UserId, b.Status, b.Total })
+            .ToListAsync(cancellationToken);
+        foreach (var booking in affected)
+        {
+            if (booking.Status == BookingStatus.PendingPayment)
+            {
+                await bookings.CancelAsync(booking.UserId, booking.Id, cancellationToken);
+            }
+            else if (await bookings.UnsellAsync(booking.Id, booking.Total, "The show was cancelled.", cancellationToken))
+            {
+                await RefundPaidAsync(booking.Id, booking.Total, cancellationToken);
+            }
+        }
+    }
+
+    private async Task CaptureAsync(Payment payment, string gatewayPaymentId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var captured = await db.Payments
+            .Where(p => p.Id == payment.Id && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Failed))
+            .ExecuteUpdateAsync(p => p
+                .SetProperty(x => x.Status, PaymentStatus.Captured)
+                .SetProperty(x => x.GatewayPaymentId, gatewayPaymentId)
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        if (captured == 0)
+        {
+            return; // Settled before, by this event's twin or the client's verification.
+        }
+
+        // The booking may move under us (the sweeper, another payment); try again from where it is.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var booking = await BookingAsync(payment.BookingId, cancellationToken);
+            if (booking.Status == BookingStatus.Confirmed
+                || booking.Status == BookingStatus.Refunded
+                || (booking.Status == BookingStatus.Cancelled && booking.RefundAmount is not null))
+            {
+                // Paid already, or cancelled after payment: this payment is not needed.
+                await RefundPaymentAsync(payment.Id, payment.Amount, cancellationToken);
+                return;
+            }
+
+            if (await bookings.ConfirmAsync(booking.Id, booking.Status, cancellationToken))
+            {
+                return;
+            }
+
+            var reason = "The seats were no longer free when the payment arrived; it is refunded in full.";
+            if (await bookings.RefundUnsoldAsync(booking.Id, booking.Status, payment.Amount, reason, cancellationToken))
+            {
+                await RefundPaymentAsync(payment.Id, payment.Amount, cancellationToken);
+                return;
+            }
+        }
+
+        logger.LogError("Payment {PaymentId} was captured but its booking {BookingId} kept changing; left for review.", payment.Id, payment.BookingId);
+    }
+
+    private async Task FailAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        var failed = await db.Payments
+            .Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Created)
+            .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, PaymentStatus.Failed).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken);
+        if (failed == 1)
+        {
+            await bookings.FailAsync(payment.BookingId, cancellationToken);
+        }
+    }
+
+    private async Task RefundPaidAsync(Guid bookingId, long amount, CancellationToken cancellationToken)
+    {
+        var paid = await db.Payments.AsNoTracking()
+            .Where(p => p.BookingId == bookingId && p.Status == PaymentStatus.Captured)
+            .OrderBy(p => p.CreatedAt)
+            .Select(p => p.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (paid == Guid.Empty)
+        {
+            logger.LogError("Booking {BookingId} was confirmed without a captured payment; no refund requested.", bookingId);
+            return;
+        }
+
+        await RefundPaymentAsync(paid, amount, cancellationToken);
+    }
+
+    private async Task RefundPaymentAsync(Guid paymentId, long amount, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var claimed = await db.Payments
+            .Where(p => p.Id == paymentId && p.Status == PaymentStatus.Captured)
+            .ExecuteUpdateAsync(p => p
+                .SetProperty(x => x.Status, PaymentStatus.RefundPending)
+                .SetProperty(x => x.RefundAmount, amount)
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        if (claimed == 0)
+        {
+            return;
+        }
+
+        var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, cancellationToken);
+        var refund = await gateway.RefundAsync(payment.GatewayPaymentId!, amount, payment.Currency, cancellationToken);
+        await db.Payments.Where(p => p.Id == paymentId).ExecuteUpdateAsync(p => p.SetProperty(x => x.RefundId, refund.RefundId), cancellationToken);
+        if (refund.Completed)
+        {
+            await CompleteRefundAsync(paymentId, cancellationToken);
+        }
+    }
+
+    private async Task CompleteRefundAsync(Guid paymentId, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, cancellationToken);
+        var completed = await db.Payments
+            .Where(p => p.Id == paymentId && p.Status == PaymentStatus.RefundPending)
+            .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, PaymentStatus.Refunded).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken);
+        if (completed == 1)
+        {
+            await bookings.CompleteRefundAsync(payment.BookingId, cancellationToken);
+        }
+    }
+
+    private async Task<Booking> BookingAsync(Guid bookingId, CancellationToken cancellationToken) =>
+        await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstAsync(b => b.Id == bookingId, cancellationToken);
+}

@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Identity;
+using MovieBooking.Api.Infrastructure;
+
+namespace MovieBooking.Api.Payments;
+
+public sealed record PaymentResponse(Guid PaymentId, string OrderId, string Gateway, long Amount, string Currency, IReadOnlyDictionary<string, string> Checkout);
+
+public sealed record VerifyPaymentRequest(
+    [property: Required, MaxLength(100)] string? OrderId,
+    [property: Required, MaxLength(100)] string? PaymentId,
+    [property: Required, MaxLength(200)] string? Signature);
+
+public sealed record WebhookResponse(bool Received, bool Duplicate);
+
+public static class PaymentsApi
+{
+    /// <summary>Gateways send small events; anything larger is not one.</summary>
+    private const int MaxWebhookBytes = 256 * 1024;
+
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/bookings/{bookingId:guid}/payments", StartPaymentAsync).WithTags("Payments")
+            .RequireAuthorization()
+            .AddEndpointFilter<IdempotencyFilter>()
+            .WithSummary("Starts paying for the caller's booking: an order of its total at the configured gateway.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        routes.MapPost("/api/payments/verify", VerifyAsync).WithTags("Payments")
+            .RequireAuthorization()
+            .WithSummary("Checks the checkout's signature against the stored order and confirms the booking.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        routes.MapPost("/api/payments/webhooks/{gateway}", WebhookAsync).WithTags("Payments")
+            .WithSummary("Signed gateway events, verified over the raw body and handled once per event id.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static async Task<Results<Created<PaymentResponse>, ProblemHttpResult>> StartPaymentAsync(
+        Guid bookingId, CurrentUser user, PaymentService payments, CancellationToken cancellationToken) =>
+        await payments.StartAsync(user.Id, bookingId, cancellationToken) switch
+        {
+            PaymentOutcome.Started started => TypedResults.Created(
+                $"/api/bookings/{bookingId}",
+                new PaymentResponse(started.Payment.Id, started.Payment.OrderId, started.Payment.Gateway, started.Payment.Amount, started.Payment.Currency, started.Checkout)),
+            PaymentOutcome.Conflict conflict => ApiProblems.Conflict(conflict.Title, conflict.Detail),
+            _ => ApiProblems.NotFound("Booking", bookingId),
+        };
+
+    private static async Task<Results<Ok<BookingResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
+        VerifyPaymentRequest request, CurrentUser user, PaymentService payments, CancellationToken cancellationToken) =>
+        await payments.VerifyAsync(user.Id, request.OrderId!, request.PaymentId!, request.Signature!, cancellationToken) switch
+        {
+            PaymentOutcome.Settled settled => TypedResults.Ok(BookingResponse.From(settled.Booking)),
+            PaymentOutcome.BadSignature => ApiProblems.Invalid("signature", "The signature does not match the order and payment."),
+            _ => ApiProblems.NotFound("Order", request.OrderId!),
+        };
+
+    private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> WebhookAsync(
+        string gateway, HttpRequest request, IPaymentGateway configured, PaymentService payments, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(gateway, configured.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Gateway not configured",
+                detail: $"This service takes payments through '{configured.Name}', not '{gateway}'.");
+        }
+
+        if (request.ContentLength > MaxWebhookBytes)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Event too large",
+                detail: $"A webhook body is at most {MaxWebhookBytes} bytes.");
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length > MaxWebhookBytes)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Event too large",
+                detail: $"A webhook body is at most {MaxWebhookBytes} bytes.");
+        }
+
+        return await payments.HandleWebhookAsync(buffer.ToArray(), request.Headers, cancellationToken) switch
+        {
+            WebhookOutcome.BadSignature => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid signature",
+                detail: "The webhook's signature over its body does not verify."),
+            WebhookOutcome.Malformed => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an event",
+                detail: "The signed body is not an event this gateway sends."),
+            WebhookOutcome.Duplicate => TypedResults.Ok(new WebhookResponse(true, true)),
+            _ => TypedResults.Ok(new WebhookResponse(true, false)),
+        };
+    }
+}

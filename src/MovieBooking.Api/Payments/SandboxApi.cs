@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using MovieBooking.Api.Data;
+using MovieBooking.Api.Infrastructure;
+
+namespace MovieBooking.Api.Payments;
+
+public sealed record SandboxPayRequest([property: Required, RegularExpression("^(success|failure)$", ErrorMessage = "The outcome is success or failure.")] string? Outcome);
+
+public sealed record SandboxPayResponse(string OrderId, string PaymentId, string Status, string Signature);
+
+/// <summary>The sandbox gateway's hosted checkout, present only while the sandbox is the configured gateway.</summary>
+public static class SandboxApi
+{
+    public static IEndpointRouteBuilder MapSandboxApi(this IEndpointRouteBuilder routes)
+    {
+        var sandbox = routes.MapGroup("/api/sandbox/orders/{orderId}").WithTags("Sandbox gateway");
+        sandbox.MapPost("/pay", PayAsync)
+            .WithSummary("Plays the gateway's checkout: pays (or fails) the order, answers the signed payment and delivers the signed webhook.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        sandbox.MapGet("/", CheckoutPageAsync).ExcludeFromDescription();
+        return routes;
+    }
+
+    private static async Task<Results<Ok<SandboxPayResponse>, ProblemHttpResult>> PayAsync(
+        string orderId, SandboxPayRequest request, SandboxGateway sandbox, PaymentService payments, CancellationToken cancellationToken)
+    {
+        var success = request.Outcome == "success";
+        var payment = await sandbox.PayAsync(orderId, success, cancellationToken);
+        if (payment is null)
+        {
+            return ApiProblems.NotFound("Order", orderId);
+        }
+
+        if (payment.AlreadyPaid)
+        {
+            return ApiProblems.Conflict("Order already paid", $"The order was paid by {payment.PaymentId}.");
+        }
+
+        // Like a gateway, the sandbox tells the service by a signed webhook, through the same verifying code path.
+        var headers = new HeaderDictionary { [SandboxGateway.SignatureHeader] = sandbox.SignWebhook(payment.Webhook) };
+        await payments.HandleWebhookAsync(payment.Webhook, headers, cancellationToken);
+        return TypedResults.Ok(new SandboxPayResponse(orderId, payment.PaymentId, success ? "captured" : "failed", payment.Signature));
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CheckoutPageAsync(
+        string orderId, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        var order = await db.SandboxOrders.AsNoTracking().FirstOrDefaultAsync(o => o.OrderId == orderId, cancellationToken);
+        if (order is null)
+        {
+            return ApiProblems.NotFound("Order", orderId);
+        }
+
+        var id = WebUtility.HtmlEncode(order.OrderId);
+        var amount = (order.Amount / 100m).ToString("N2", System.Globalization.CultureInfo.InvariantCulture);
+        var html = $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Sandbox checkout</title>
+            <style>body{font-family:system-ui;max-width:32rem;margin:3rem auto}button{font-size:1rem;margin-right:1rem;padding:.5rem 1.5rem}</style></head>
+            <body><h1>Sandbox checkout</h1>
+            <p>Order <code>{{id}}</code>: <strong>{{WebUtility.HtmlEncode(order.Currency)}} {{amount}}</strong> ({{WebUtility.HtmlEncode(order.Status)}})</p>
+            <button onclick="pay('success')">Pay</button><button onclick="pay('failure')">Fail</button>
+            <pre id="answer"></pre>
+            <script>
+            async function pay(outcome) {
+              const r = await fetch(location.pathname.replace(/\/$/, '') + '/pay', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({outcome})});
+              document.getElementById('answer').textContent = JSON.stringify(await r.json(), null, 2);
+            }
+            </script></body></html>
+            """;
+        return TypedResults.Content(html, "text/html; charset=utf-8");
+    }
+}

@@ -1,0 +1,15 @@
+namespace MovieBooking.Api.Tickets;
+
+/// <summary>Bound from <c>Tickets</c>.</summary>
+public sealed class TicketOptions
+{
+    public const string Section = "Tickets";
+
+    /// <summary>
+    /// The Ed25519 private key (its 32-byte seed, base64) that signs ticket codes. Required outside Development; in
+    /// Development one is generated once and kept in <see cref="DevelopmentKeyFile"/>.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    public string DevelopmentKeyFile { get; set; } = "data/ticket-signing.key";
+}

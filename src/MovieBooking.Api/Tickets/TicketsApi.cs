@@ -1,0 +1,178 @@
+using System.Buffers.Text;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Data;
+using MovieBooking.Api.Identity;
+using MovieBooking.Api.Infrastructure;
+using QRCoder;
+
+namespace MovieBooking.Api.Tickets;
+
+public sealed record TicketShow(Guid Id, string Movie, DateTimeOffset StartsAt, string Language, string Format);
+
+public sealed record TicketPlace(Guid Id, string Name);
+
+public sealed record TicketResponse(
+    Guid TicketId, Guid BookingId, TicketShow Show, TicketPlace Theatre, TicketPlace Screen, IReadOnlyList<string> Seats, string Qr,
+    DateTimeOffset IssuedAt, DateTimeOffset? CheckedInAt);
+
+public sealed record PublicKeyResponse(string Algorithm, string PublicKey, string Encoding, string CodeFormat);
+
+public sealed record CheckInRequest([property: Required] string? Qr);
+
+public sealed record CheckInResponse(Guid TicketId, Guid BookingId, Guid ShowId, IReadOnlyList<string> Seats, DateTimeOffset AdmittedAt);
+
+public static class TicketsApi
+{
+    public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder routes)
+    {
+        var bookings = routes.MapGroup("/api/bookings/{bookingId:guid}/ticket").WithTags("Tickets").RequireAuthorization();
+        bookings.MapGet("/", GetTicketAsync)
+            .WithSummary("The ticket of the caller's confirmed booking, with its signed QR code.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        bookings.MapGet("/qr.png", GetQrAsync)
+            .WithSummary("The ticket's QR code as a PNG image.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        routes.MapGet("/api/tickets/public-key", GetPublicKey).WithTags("Tickets")
+            .WithSummary("The Ed25519 public key scanners verify ticket codes with, offline.");
+
+        routes.MapPost("/api/checkins", CheckInAsync).WithTags("Tickets")
+            .RequireAuthorization(Policies.TheatreManager)
+            .WithSummary("Admits a ticket at the door, once. Its theatre's owner or an admin scans.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<TicketResponse>, ProblemHttpResult>> GetTicketAsync(
+        Guid bookingId, CurrentUser user, MovieBookingDb db, TicketCode codes, CancellationToken cancellationToken)
+    {
+        var ticket = await FindTicketAsync(db, codes, user.Id, bookingId, cancellationToken);
+        return ticket is null ? NoTicket(bookingId) : TypedResults.Ok(ticket);
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetQrAsync(
+        Guid bookingId, CurrentUser user, MovieBookingDb db, TicketCode codes, CancellationToken cancellationToken)
+    {
+        var ticket = await FindTicketAsync(db, codes, user.Id, bookingId, cancellationToken);
+        if (ticket is null)
+        {
+            return NoTicket(bookingId);
+        }
+
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(ticket.Qr, QRCodeGenerator.ECCLevel.M);
+        return TypedResults.File(new PngByteQRCode(data).GetGraphic(8), "image/png");
+    }
+
+    private static Ok<PublicKeyResponse> GetPublicKey(TicketCode codes) =>
+        TypedResults.Ok(new PublicKeyResponse("Ed25519", Base64Url.EncodeToString(codes.PublicKey), "raw 32-byte key, base64url",
+            "base64url(version 1 | ticket id 16 | show id 16 | seats length 2 (big-endian) | seats UTF-8 \"C7,C8\" | Ed25519 signature 64 over all before it)"));
+
+    private static async Task<Results<Ok<CheckInResponse>, ValidationProblem, ProblemHttpResult>> CheckInAsync(
+        CheckInRequest request, CurrentUser user, MovieBookingDb db, TicketCode codes, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (codes.Read(request.Qr) is not { } claims)
+        {
+            return ApiProblems.Invalid("qr", "The code is not a ticket of this service, or it was altered.");
+        }
+
+        var entry = await (
+            from ticket in db.Tickets
+            join booking in db.Bookings on ticket.BookingId equals booking.Id
+            join show in db.Shows on booking.ShowId equals show.Id
+            join screen in db.Screens on show.ScreenId equals screen.Id
+            join theatre in db.Theatres on screen.TheatreId equals theatre.Id
+            where ticket.Id == claims.TicketId
+            select new { ticket.Id, ticket.BookingId, booking.ShowId, booking.Status, theatre.OwnerId, ticket.CheckedInAt })
+            .AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        if (entry is null || entry.ShowId != claims.ShowId)
+        {
+            return ApiProblems.NotFound("Ticket", claims.TicketId);
+        }
+
+        if (!user.CanManageTheatreOf(entry.OwnerId))
+        {
+            return ApiProblems.Forbidden("Only the show's theatre admits its tickets.");
+        }
+
+        if (entry.Status != BookingStatus.Confirmed)
+        {
+            return ApiProblems.Conflict("Ticket not valid", $"The booking is {BookingStatusNames.Of(entry.Status)}; the ticket does not admit.");
+        }
+
+        var now = time.GetUtcNow();
+        var userId = user.Id;
+        var admitted = await db.Tickets
+            .Where(t => t.Id == entry.Id && t.CheckedInAt == null)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.CheckedInAt, now).SetProperty(x => x.CheckedInBy, userId), cancellationToken);
+        if (admitted == 0)
+        {
+            var first = await db.Tickets.Where(t => t.Id == entry.Id).Select(t => t.CheckedInAt).FirstAsync(cancellationToken);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Ticket already used",
+                detail: $"The ticket was admitted at {first:O}.",
+                extensions: new Dictionary<string, object?> { ["admittedAt"] = first });
+        }
+
+        return TypedResults.Ok(new CheckInResponse(entry.Id, entry.BookingId, entry.ShowId, claims.Seats, now));
+    }
+
+    private static async Task<TicketResponse?> FindTicketAsync(MovieBookingDb db, TicketCode codes, Guid userId, Guid bookingId, CancellationToken cancellationToken)
+    {
+        var found = await (
+            from ticket in db.Tickets
+            join booking in db.Bookings on ticket.BookingId equals booking.Id
+            join show in db.Shows on booking.ShowId equals show.Id
+            join movie in db.Movies on show.MovieId equals movie.Id
+            join screen in db.Screens on show.ScreenId equals screen.Id
+            join theatre in db.Theatres on screen.TheatreId equals theatre.Id
+            where booking.Id == bookingId && booking.UserId == userId && booking.Status == BookingStatus.Confirmed
+            select new
+            {
+                Ticket = ticket,
+                Show = new TicketShow(show.Id, movie.Title, show.StartsAt, show.Language, show.Format),
+                Theatre = new TicketPlace(theatre.Id, theatre.Name),
+                Screen = new TicketPlace(screen.Id, screen.Name),
+                Seats = booking.Seats.OrderBy(s => s.SeatId).Select(s => s.SeatId).ToList(),
+            })
+            .AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var seats = found.Seats.Order(SeatOrder.Instance).ToList();
+        var qr = codes.Sign(new TicketClaims(found.Ticket.Id, found.Show.Id, seats));
+        return new TicketResponse(found.Ticket.Id, bookingId, found.Show, found.Theatre, found.Screen, seats, qr, found.Ticket.IssuedAt, found.Ticket.CheckedInAt);
+    }
+
+    private static ProblemHttpResult NoTicket(Guid bookingId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Ticket not found",
+            detail: $"No confirmed booking of yours has the id '{bookingId}'; a ticket is issued once a booking is paid.");
+}
+
+/// <summary>Seats in reading order: row letters, then number (C2 before C10).</summary>
+internal sealed class SeatOrder : IComparer<string>
+{
+    public static readonly SeatOrder Instance = new();
+
+    public int Compare(string? x, string? y)
+    {
+        var (rowX, numberX) = Split(x ?? "");
+        var (rowY, numberY) = Split(y ?? "");
+        var byRow = rowX.Length != rowY.Length ? rowX.Length.CompareTo(rowY.Length) : string.CompareOrdinal(rowX, rowY);
+        return byRow != 0 ? byRow : numberX.CompareTo(numberY);
+    }
+
+    private static (string Row, int Number) Split(string seat)
+    {
+        var digits = seat.AsSpan().IndexOfAnyInRange('0', '9');
+        return digits < 0 ? (seat, 0) : (seat[..digits], int.TryParse(seat.AsSpan(digits), out var n) ? n : 0);
+    }
+}
