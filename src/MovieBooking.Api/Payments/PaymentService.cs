@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MovieBooking.Api.Bookings;
-using MovieBooking.Api.Seating;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Payments;
 
