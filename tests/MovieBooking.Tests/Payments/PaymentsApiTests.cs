@@ -1,0 +1,428 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Payments;
+using MovieBooking.Api.Tickets;
+using MovieBooking.Tests.Bookings;
+using MovieBooking.Tests.Infrastructure;
+
+namespace MovieBooking.Tests.Payments;
+
+/// <summary>Paying through the sandbox gateway: verification, signed webhooks, late captures, refunds and tickets, on every store.</summary>
+public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBase(fixture)
+{
+    private readonly AppFixture _fixture = fixture;
+    private readonly MovieBookingApp _app = fixture.App;
+    private readonly HttpClient _anonymous = fixture.Client;
+
+    private SandboxSettings Sandbox => _app.Services.GetRequiredService<IOptions<PaymentOptions>>().Value.Sandbox;
+
+    [Fact]
+    public async Task Paying_through_the_sandbox_confirms_the_booking_and_issues_a_ticket()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A1", "A2");
+        Assert.Equal("sandbox", payment.GetProperty("gateway").GetString());
+        Assert.Equal(booking.GetProperty("price").GetProperty("total").GetInt64(), payment.GetProperty("amount").GetInt64());
+        Assert.Equal("INR", payment.GetProperty("currency").GetString());
+        var orderId = payment.GetProperty("orderId").GetString()!;
+
+        var paid = await PayAsync(orderId, "success");
+        Assert.Equal("captured", paid.GetProperty("status").GetString());
+        var id = booking.GetProperty("id").GetString();
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id));
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["A1"]);
+
+        // The client's own verification agrees, as often as it is sent, and confirms nothing twice.
+        for (var i = 0; i < 2; i++)
+        {
+            using var verify = await shoppers[0].PostJsonAsync("/api/payments/verify", new
+            {
+                orderId,
+                paymentId = paid.GetProperty("paymentId").GetString(),
+                signature = paid.GetProperty("signature").GetString(),
+            });
+            Assert.Equal("CONFIRMED", (await verify.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        }
+
+        var ticket = await shoppers[0].GetJsonAsync($"/api/bookings/{id}/ticket");
+        Assert.Equal(id, ticket.GetProperty("bookingId").GetString());
+        Assert.Equal(["A1", "A2"], ticket.GetProperty("seats").Read<string[]>());
+        Assert.Equal(show, ticket.GetProperty("show").GetProperty("id").GetString());
+        Assert.False(string.IsNullOrEmpty(ticket.GetProperty("theatre").GetProperty("name").GetString()));
+
+        // A scanner verifies the code offline with the published key.
+        var key = await _anonymous.GetJsonAsync("/api/tickets/public-key");
+        Assert.Equal("Ed25519", key.GetProperty("algorithm").GetString());
+        var claims = TicketCode.Read(ticket.GetProperty("qr").GetString(), Base64Url.DecodeFromChars(key.GetProperty("publicKey").GetString()));
+        Assert.NotNull(claims);
+        Assert.Equal(ticket.GetProperty("ticketId").GetGuid(), claims.TicketId);
+        Assert.Equal(Guid.Parse(show), claims.ShowId);
+        Assert.Equal(["A1", "A2"], claims.Seats);
+
+        using var png = await shoppers[0].GetAsync(new Uri($"/api/bookings/{id}/ticket/qr.png", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await png.Content.ReadAsByteArrayAsync())[..4]);
+        await shoppers[1].GetProblemAsync($"/api/bookings/{id}/ticket", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_forged_or_mismatched_signature_changes_nothing()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "B1");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        var id = booking.GetProperty("id").GetString();
+
+        string[] forged =
+        [
+            HmacSignature.Sign("not-the-key-secret", $"{orderId}|pay_forged"),
+            HmacSignature.Sign(Sandbox.KeySecret!, $"order_other|pay_forged"), // signed for another order
+            "not-hex",
+            "",
+        ];
+        foreach (var signature in forged)
+        {
+            using var verify = await shoppers[0].PostJsonAsync("/api/payments/verify", new { orderId, paymentId = "pay_forged", signature });
+            Assert.Equal(HttpStatusCode.BadRequest, verify.StatusCode);
+            Assert.Equal("application/problem+json", verify.Content.Headers.ContentType?.MediaType);
+        }
+
+        // Someone else's order is not found, even with a good signature.
+        using (var theirs = await shoppers[1].PostJsonAsync("/api/payments/verify", new
+        {
+            orderId,
+            paymentId = "pay_forged",
+            signature = HmacSignature.Sign(Sandbox.KeySecret!, $"{orderId}|pay_forged"),
+        }))
+        {
+            await theirs.ReadProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal("PENDING_PAYMENT", await StatusAsync(shoppers[0], id));
+        Assert.Equal("HELD", (await SeatMapAsync(show))["B1"]);
+    }
+
+    [Fact]
+    public async Task Webhooks_are_verified_over_the_raw_body()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "C1");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        var body = Event("evt_raw_" + Guid.NewGuid().ToString("N"), "payment.captured", orderId, "pay_raw");
+        var signature = HmacSignature.Sign(Sandbox.WebhookSecret!, body);
+
+        (await (await WebhookAsync(body, null)).ReadProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("title");
+        await (await WebhookAsync(body, HmacSignature.Sign("wrong-secret", body))).ReadProblemAsync(HttpStatusCode.Unauthorized);
+        // The same event re-serialised (one more space) no longer matches the signature of the bytes sent.
+        var reformatted = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace(",", ", ", StringComparison.Ordinal));
+        await (await WebhookAsync(reformatted, signature)).ReadProblemAsync(HttpStatusCode.Unauthorized);
+        using (var stripe = await _anonymous.PostAsync(new Uri("/api/payments/webhooks/stripe", UriKind.Relative), new ByteArrayContent(body)))
+        {
+            await stripe.ReadProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        var id = booking.GetProperty("id").GetString();
+        Assert.Equal("PENDING_PAYMENT", await StatusAsync(shoppers[0], id));
+
+        var accepted = await (await WebhookAsync(body, signature)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.False(accepted.GetProperty("duplicate").GetBoolean());
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id));
+        // Gateways retry: the same event again is acknowledged and changes nothing.
+        var again = await (await WebhookAsync(body, signature)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.True(again.GetProperty("duplicate").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_failed_payment_frees_the_seats_and_a_failure_after_a_capture_changes_nothing()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (failing, failingPayment) = await PendingPaymentAsync(shoppers[0], show, "A1");
+        Assert.Equal("failed", (await PayAsync(failingPayment.GetProperty("orderId").GetString()!, "failure")).GetProperty("status").GetString());
+        Assert.Equal("FAILED", await StatusAsync(shoppers[0], failing.GetProperty("id").GetString()));
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["A1"]);
+
+        var (paid, payment) = await PendingPaymentAsync(shoppers[1], show, "A2");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        await PayAsync(orderId, "success");
+        var late = Event("evt_late_" + Guid.NewGuid().ToString("N"), "payment.failed", orderId, "pay_late");
+        await (await WebhookAsync(late, HmacSignature.Sign(Sandbox.WebhookSecret!, late))).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[1], paid.GetProperty("id").GetString()));
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["A2"]);
+        using var twice = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" });
+        await twice.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_payment_captured_after_expiry_confirms_the_booking_while_its_seats_are_free()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A1");
+        _app.Time.Advance(TimeSpan.FromMinutes(6));
+        await SweepAsync();
+        var id = booking.GetProperty("id").GetString();
+        Assert.Equal("EXPIRED", await StatusAsync(shoppers[0], id));
+
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id));
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["A1"]);
+        await shoppers[0].GetJsonAsync($"/api/bookings/{id}/ticket");
+    }
+
+    [Fact]
+    public async Task A_payment_captured_after_its_seat_was_resold_is_refunded_and_never_a_second_sale()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (first, firstPayment) = await PendingPaymentAsync(shoppers[0], show, "A1");
+        _app.Time.Advance(TimeSpan.FromMinutes(6));
+        await SweepAsync();
+
+        var (second, secondPayment) = await PendingPaymentAsync(shoppers[1], show, "A1");
+        await PayAsync(secondPayment.GetProperty("orderId").GetString()!, "success");
+        await PayAsync(firstPayment.GetProperty("orderId").GetString()!, "success");
+
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[1], second.GetProperty("id").GetString()));
+        var refunded = await shoppers[0].GetJsonAsync($"/api/bookings/{first.GetProperty("id").GetString()}");
+        Assert.Equal("REFUNDED", refunded.GetProperty("status").GetString());
+        Assert.Equal(first.GetProperty("price").GetProperty("total").GetInt64(), refunded.GetProperty("refund").GetProperty("amount").GetInt64());
+        Assert.Contains("no longer free", refunded.GetProperty("refund").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var showId = Guid.Parse(show);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.BookingSeats.CountAsync(s => s.ShowId == showId && s.SeatId == "A1" && s.Sold)));
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["A1"]);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_paid_booking_before_the_cutoff_refunds_the_seat_price_and_frees_the_seats()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A1", "A2");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var id = booking.GetProperty("id").GetString();
+
+        using var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null);
+        var cancelled = await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        // The sandbox confirms refunds at once; the convenience fee and its tax are kept by default.
+        Assert.Equal("REFUNDED", cancelled.GetProperty("status").GetString());
+        Assert.Equal(booking.GetProperty("price").GetProperty("seats").GetInt64(), cancelled.GetProperty("refund").GetProperty("amount").GetInt64());
+        var map = await SeatMapAsync(show);
+        Assert.Equal("AVAILABLE", map["A1"]);
+        Assert.Equal("AVAILABLE", map["A2"]);
+        await shoppers[0].GetProblemAsync($"/api/bookings/{id}/ticket", HttpStatusCode.NotFound);
+        await HoldAsync(shoppers[1], show, "A1", "A2");
+
+        using var again = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null);
+        await again.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_paid_booking_cannot_be_cancelled_after_the_cutoff()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A1");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var startsAt = (await _anonymous.GetJsonAsync($"/api/shows/{show}")).GetProperty("startsAt").GetDateTimeOffset();
+        _app.Time.SetUtcNow(startsAt.ToUniversalTime().AddHours(-1));
+
+        var id = booking.GetProperty("id").GetString();
+        using var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null);
+        await cancel.ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id));
+    }
+
+    [Fact]
+    public async Task A_payment_starts_only_for_the_callers_booking_awaiting_payment_and_replays_by_key()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var hold = await HoldAsync(shoppers[0], show, "A1");
+        var id = (await BookAsync(shoppers[0], hold)).GetProperty("id").GetString();
+
+        using (var theirs = await shoppers[1].PostAsync(new Uri($"/api/bookings/{id}/payments", UriKind.Relative), null))
+        {
+            await theirs.ReadProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        using (var unknown = await shoppers[0].PostAsync(new Uri($"/api/bookings/{Guid.CreateVersion7()}/payments", UriKind.Relative), null))
+        {
+            await unknown.ReadProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        using (var anonymous = await _anonymous.PostAsync(new Uri($"/api/bookings/{id}/payments", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        var key = Guid.NewGuid().ToString();
+        var first = await StartWithKeyAsync(shoppers[0], id!, key);
+        var replay = await StartWithKeyAsync(shoppers[0], id!, key);
+        Assert.Equal(first.GetProperty("paymentId").GetString(), replay.GetProperty("paymentId").GetString());
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Payments.CountAsync(p => p.BookingId == Guid.Parse(id!))));
+
+        using (var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null))
+        {
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        using var late = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/payments", UriKind.Relative), null);
+        await late.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_ticket_admits_once_at_its_own_theatre()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var qr = await PaidTicketAsync(shoppers[0], show, "A1", "A2");
+
+        using (var user = await actors.User.PostJsonAsync("/api/checkins", new { qr }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, user.StatusCode);
+        }
+
+        using (var other = await actors.OtherOwner.PostJsonAsync("/api/checkins", new { qr }))
+        {
+            await other.ReadProblemAsync(HttpStatusCode.Forbidden);
+        }
+
+        var tampered = qr[..^3] + (qr[^3] == 'A' ? 'B' : 'A') + qr[^2..];
+        foreach (var bad in new[] { "not a ticket", tampered, "" })
+        {
+            using var response = await actors.Owner.PostJsonAsync("/api/checkins", new { qr = bad });
+            await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        using (var admitted = await actors.Owner.PostJsonAsync("/api/checkins", new { qr }))
+        {
+            Assert.Equal(["A1", "A2"], (await admitted.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("seats").Read<string[]>());
+        }
+
+        using var again = await actors.Admin.PostJsonAsync("/api/checkins", new { qr });
+        var problem = await again.ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(_app.Time.GetUtcNow(), problem.GetProperty("admittedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Two_scanners_racing_on_one_ticket_admit_it_once()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var qr = await PaidTicketAsync(shoppers[0], show, "A1");
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scans = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            using var response = await (i % 2 == 0 ? actors.Owner : actors.Admin).PostJsonAsync("/api/checkins", new { qr });
+            return response.StatusCode;
+        })).ToList();
+        start.SetResult();
+        var statuses = await Task.WhenAll(scans);
+
+        Assert.Single(statuses, s => s == HttpStatusCode.OK);
+        Assert.All(statuses.Where(s => s != HttpStatusCode.OK), s => Assert.Equal(HttpStatusCode.Conflict, s));
+    }
+
+    [Fact]
+    public async Task A_refunded_bookings_ticket_does_not_admit()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var qr = await PaidTicketAsync(shoppers[0], show, "A1");
+        var bookingId = (await shoppers[0].GetJsonAsync("/api/bookings?pageSize=100")).GetProperty("items").EnumerateArray()
+            .First(b => b.GetProperty("seats").Read<string[]>().SequenceEqual(["A1"]) && b.GetProperty("showId").GetString() == show).GetProperty("id").GetString();
+        using (var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{bookingId}/cancel", UriKind.Relative), null))
+        {
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        using var scan = await actors.Owner.PostJsonAsync("/api/checkins", new { qr });
+        await scan.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_show_refunds_paid_bookings_in_full_and_cancels_unpaid_ones()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var (paid, payment) = await PendingPaymentAsync(shoppers[0], show, "A1");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var unpaid = await BookAsync(shoppers[1], await HoldAsync(shoppers[1], show, "A2"));
+
+        using (var cancel = await actors.Owner.PostAsync(new Uri($"/api/shows/{show}/cancel", UriKind.Relative), null))
+        {
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        var refunded = await shoppers[0].GetJsonAsync($"/api/bookings/{paid.GetProperty("id").GetString()}");
+        Assert.Equal("REFUNDED", refunded.GetProperty("status").GetString());
+        Assert.Equal(paid.GetProperty("price").GetProperty("total").GetInt64(), refunded.GetProperty("refund").GetProperty("amount").GetInt64());
+        Assert.Equal("CANCELLED", await StatusAsync(shoppers[1], unpaid.GetProperty("id").GetString()));
+    }
+
+    private static async Task<(JsonElement Booking, JsonElement Payment)> PendingPaymentAsync(HttpClient shopper, string show, params string[] seats)
+    {
+        var booking = await BookAsync(shopper, await HoldAsync(shopper, show, seats));
+        using var response = await shopper.PostAsync(new Uri($"/api/bookings/{booking.GetProperty("id").GetString()}/payments", UriKind.Relative), null);
+        return (booking, await response.ReadJsonAsync(HttpStatusCode.Created));
+    }
+
+    private async Task<string> PaidTicketAsync(HttpClient shopper, string show, params string[] seats)
+    {
+        var (booking, payment) = await PendingPaymentAsync(shopper, show, seats);
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        return (await shopper.GetJsonAsync($"/api/bookings/{booking.GetProperty("id").GetString()}/ticket")).GetProperty("qr").GetString()!;
+    }
+
+    private async Task<JsonElement> PayAsync(string orderId, string outcome)
+    {
+        using var response = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome });
+        return await response.ReadJsonAsync(HttpStatusCode.OK);
+    }
+
+    private static async Task<string?> StatusAsync(HttpClient shopper, string? bookingId) =>
+        (await shopper.GetJsonAsync($"/api/bookings/{bookingId}")).GetProperty("status").GetString();
+
+    private static async Task<JsonElement> StartWithKeyAsync(HttpClient shopper, string bookingId, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/bookings/{bookingId}/payments", UriKind.Relative));
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await shopper.SendAsync(request);
+        return await response.ReadJsonAsync(HttpStatusCode.Created);
+    }
+
+    private async Task<HttpResponseMessage> WebhookAsync(byte[] body, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/payments/webhooks/sandbox", UriKind.Relative))
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (signature is not null)
+        {
+            request.Headers.Add(SandboxGateway.SignatureHeader, signature);
+        }
+
+        return await _anonymous.SendAsync(request);
+    }
+
+    private static byte[] Event(string id, string type, string orderId, string paymentId) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        id,
+        @event = type,
+        payload = new { payment = new { entity = new { id = paymentId, order_id = orderId, status = type == "payment.captured" ? "captured" : "failed" } } },
+    });
+
+    private Task<int> SweepAsync() => _app.Services.GetRequiredService<BookingExpiryService>().SweepAsync(CancellationToken.None);
+}
+
+public sealed class SqlitePaymentsApiTests(SqliteAppFixture fixture) : PaymentsApiTests(fixture), IClassFixture<SqliteAppFixture>;
+
+public sealed class PostgresPaymentsApiTests(PostgresAppFixture fixture) : PaymentsApiTests(fixture), IClassFixture<PostgresAppFixture>;
+
+public sealed class RedisPaymentsApiTests(RedisAppFixture fixture) : PaymentsApiTests(fixture), IClassFixture<RedisAppFixture>;
