@@ -5,7 +5,7 @@ namespace MovieBooking.Bench;
 internal sealed record BenchOptions(
     string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios)
 {
-    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking"];
+    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -48,6 +48,6 @@ internal sealed record BenchOptions(
           --contended-connections N       connections racing in 'contended' (default 256)
           --duration S                    seconds per timed scenario (default 10)
           --warmup S                      unrecorded seconds before health, seatmap and hold (default 10)
-          --scenarios a,b,…               health, seatmap, hold, contended, booking (default all)
+          --scenarios a,b,…               health, seatmap, hold, contended, booking, payment (default all)
         """;
 }

@@ -147,6 +147,53 @@ foreach (var scenario in options.Scenarios)
 
                 break;
             }
+
+        case "payment":
+            {
+                // Hold → book → start a payment → pay at the sandbox checkout → verify, each connection on seats of its own.
+                var show = await api.CreateShowAsync();
+                var confirmed = new ConcurrentBag<string>();
+                results.Add(await Load.RunAsync("payment", options.Connections, options.Duration, async (worker, recorder, stop) =>
+                {
+                    foreach (var seat in seatIds.Where((_, i) => i % options.Connections == worker))
+                    {
+                        if (stop.IsCancellationRequested || await HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
+                        {
+                            continue;
+                        }
+
+                        var booking = await PostAsync(recorder, tokens[worker], "/api/bookings", new { holdId });
+                        var payment = booking is null ? null : await PostAsync(recorder, tokens[worker], $"/api/bookings/{booking.Value.GetProperty("id").GetString()}/payments", null);
+                        var orderId = payment?.GetProperty("orderId").GetString();
+                        var paid = orderId is null ? null : await PostAsync(recorder, null, $"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" }, HttpStatusCode.OK);
+                        if (paid is null)
+                        {
+                            continue;
+                        }
+
+                        var verified = await PostAsync(recorder, tokens[worker], "/api/payments/verify", new
+                        {
+                            orderId,
+                            paymentId = paid.Value.GetProperty("paymentId").GetString(),
+                            signature = paid.Value.GetProperty("signature").GetString(),
+                        }, HttpStatusCode.OK);
+                        if (verified?.GetProperty("status").GetString() == "CONFIRMED")
+                        {
+                            confirmed.Add(seat);
+                        }
+                    }
+                }));
+                var map = await SeatMapAsync(show);
+                Check(confirmed.All(seat => map[seat] == "BOOKED"), $"payment: all {confirmed.Count} paid seats are booked on the seat map");
+                Check(map.Count(kv => kv.Value == "BOOKED") == confirmed.Count, "payment: the seat map books exactly the paid seats");
+                if (service is not null)
+                {
+                    var tickets = await CountAsync("SELECT count(*) FROM tickets t JOIN bookings b ON b.id = t.booking_id WHERE b.show_id = @show", show);
+                    Check(tickets == confirmed.Count, $"payment: {confirmed.Count} confirmed bookings, {tickets} tickets issued");
+                }
+
+                break;
+            }
     }
 }
 
@@ -172,6 +219,18 @@ async Task<Dictionary<string, string>> SeatMapAsync(string show)
     return map.GetProperty("rows").EnumerateArray()
         .SelectMany(r => r.GetProperty("seats").EnumerateArray())
         .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
+}
+
+async Task<JsonElement?> PostAsync(Recorder recorder, string? token, string url, object? body, HttpStatusCode expected = HttpStatusCode.Created)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = body is null ? null : JsonContent.Create(body) };
+    if (token is not null)
+    {
+        BenchApi.Authorize(request, token);
+    }
+
+    using var response = await recorder.SendAsync(http, request);
+    return response?.StatusCode == expected ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
 }
 
 async Task<long> CountAsync(string sql, string show)

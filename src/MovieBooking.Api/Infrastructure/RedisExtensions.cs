@@ -29,7 +29,10 @@ public static class RedisExtensions
         }
 
         var options = ParseOptions(builder.Configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"]!);
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        // Connected before the service takes requests, without blocking a thread on it.
+        builder.Services.AddSingleton(new RedisConnector(options));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnector>());
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisConnector>().Multiplexer);
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
         return builder;
     }
@@ -46,6 +49,28 @@ public static class RedisExtensions
         catch (ArgumentException exception)
         {
             throw new InvalidOperationException($"Redis:Configuration is not a valid Redis configuration: {exception.Message}", exception);
+        }
+    }
+}
+
+/// <summary>Opens the Redis connection at start-up (asynchronously) and closes it at shutdown.</summary>
+internal sealed class RedisConnector(ConfigurationOptions options) : IHostedService, IAsyncDisposable
+{
+    private ConnectionMultiplexer? _multiplexer;
+
+    public IConnectionMultiplexer Multiplexer =>
+        _multiplexer ?? throw new InvalidOperationException("Redis is used before the service started.");
+
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        _multiplexer ??= await ConnectionMultiplexer.ConnectAsync(options);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer is not null)
+        {
+            await _multiplexer.DisposeAsync();
         }
     }
 }

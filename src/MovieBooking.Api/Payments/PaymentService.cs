@@ -220,7 +220,9 @@ public sealed class PaymentService(
                 .SetProperty(x => x.UpdatedAt, now), cancellationToken);
         if (captured == 0)
         {
-            return; // Settled before, by this event's twin or the client's verification.
+            // Captured by this event's twin or the client's verification; let its settlement finish before answering.
+            await AwaitSettlementAsync(payment.BookingId, cancellationToken);
+            return;
         }
 
         // The booking may move under us (the sweeper, another payment); try again from where it is.
@@ -250,6 +252,22 @@ public sealed class PaymentService(
         }
 
         logger.LogError("Payment {PaymentId} was captured but its booking {BookingId} kept changing; left for review.", payment.Id, payment.BookingId);
+    }
+
+    private async Task AwaitSettlementAsync(Guid bookingId, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var status = await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.Status).FirstAsync(cancellationToken);
+            var unsettled = status == BookingStatus.PendingPayment
+                && await db.Payments.AnyAsync(p => p.BookingId == bookingId && p.Status == PaymentStatus.Captured, cancellationToken);
+            if (!unsettled)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
     }
 
     private async Task FailAsync(Payment payment, CancellationToken cancellationToken)

@@ -177,6 +177,59 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
+    public async Task The_sweeper_and_a_capture_racing_leave_one_paid_booking()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A3");
+        _app.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sweep = Task.Run(async () => { await start.Task; return await SweepAsync(); });
+        var pay = Task.Run(async () => { await start.Task; return await PayAsync(payment.GetProperty("orderId").GetString()!, "success"); });
+        start.SetResult();
+        await Task.WhenAll(sweep, pay);
+
+        // Expired first or not, the seat was still free, so the late payment confirms the booking.
+        var id = Guid.Parse(booking.GetProperty("id").GetString()!);
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id.ToString()));
+        var showId = Guid.Parse(show);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.BookingSeats.CountAsync(s => s.ShowId == showId && s.SeatId == "A3" && s.Sold)));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Tickets.CountAsync(t => t.BookingId == id)));
+    }
+
+    [Fact]
+    public async Task A_webhook_and_the_clients_verification_racing_confirm_once()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A4");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        var paymentId = "pay_race_" + Guid.NewGuid().ToString("N");
+        var signature = HmacSignature.Sign(Sandbox.KeySecret!, $"{orderId}|{paymentId}");
+        var eventId = "evt_race_" + Guid.NewGuid().ToString("N");
+        var body = Event(eventId, "payment.captured", orderId, paymentId);
+        var webhookSignature = HmacSignature.Sign(Sandbox.WebhookSecret!, body);
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var racers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            using var response = i % 2 == 0
+                ? await shoppers[0].PostJsonAsync("/api/payments/verify", new { orderId, paymentId, signature })
+                : await WebhookAsync(body, webhookSignature);
+            return (i, response.StatusCode, await response.Content.ReadAsStringAsync());
+        })).ToList();
+        start.SetResult();
+        var answers = await Task.WhenAll(racers);
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.All(answers.Where(a => a.i % 2 == 0), a => Assert.Contains("\"CONFIRMED\"", a.Item3, StringComparison.Ordinal));
+        var id = Guid.Parse(booking.GetProperty("id").GetString()!);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Tickets.CountAsync(t => t.BookingId == id)));
+        Assert.Equal(PaymentStatus.Captured, await _app.WithDbAsync(db => db.Payments.Where(p => p.BookingId == id).Select(p => p.Status).SingleAsync()));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.PaymentEvents.CountAsync(e => e.EventId == eventId)));
+    }
+
+    [Fact]
     public async Task A_payment_captured_after_its_seat_was_resold_is_refunded_and_never_a_second_sale()
     {
         var (show, shoppers) = await FreshShowAsync();
