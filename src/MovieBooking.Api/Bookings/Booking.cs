@@ -23,6 +23,9 @@ public sealed class Booking
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>The payment that confirmed the booking.</summary>
+    public Guid? PaymentId { get; set; }
+
     /// <summary>What is (or was) paid back, in minor units, once a paid booking is cancelled or could not be sold.</summary>
     public long? RefundAmount { get; set; }
 

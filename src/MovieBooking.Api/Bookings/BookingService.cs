@@ -139,14 +139,14 @@ public sealed class BookingService(
     /// lost; nothing changes then.
     /// </summary>
     public Task<bool> ConfirmAsync(Guid bookingId, CancellationToken cancellationToken) =>
-        ConfirmAsync(bookingId, BookingStatus.PendingPayment, cancellationToken);
+        ConfirmAsync(bookingId, BookingStatus.PendingPayment, null, cancellationToken);
 
     /// <summary>
     /// Sells the booking's seats if it still is in <paramref name="from"/>: a payment that arrives after the booking
     /// expired, failed or was cancelled unpaid confirms it only if every seat can still be sold to it. The ticket is
     /// issued in the same transaction.
     /// </summary>
-    public async Task<bool> ConfirmAsync(Guid bookingId, BookingStatus from, CancellationToken cancellationToken)
+    public async Task<bool> ConfirmAsync(Guid bookingId, BookingStatus from, Guid? paymentId, CancellationToken cancellationToken)
     {
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
         if (booking is null || booking.Status != from || booking.RefundAmount is not null)
@@ -164,7 +164,7 @@ public sealed class BookingService(
         var seatIds = hold.SeatIds.ToList();
         using (var passage = await gate.EnterAsync(cancellationToken))
         {
-            if (!await SellAsync(booking, from, seatIds, now, cancellationToken))
+            if (!await SellAsync(booking, from, paymentId, seatIds, now, cancellationToken))
             {
                 return false;
             }
@@ -175,13 +175,19 @@ public sealed class BookingService(
         return true;
     }
 
-    private async Task<bool> SellAsync(Booking booking, BookingStatus from, List<string> seatIds, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> SellAsync(
+        Booking booking, BookingStatus from, Guid? paymentId, List<string> seatIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var bookingId = booking.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await MoveAsync(bookingId, from, BookingStatus.Confirmed, cancellationToken))
         {
             return false;
+        }
+
+        if (paymentId is not null)
+        {
+            await db.Bookings.Where(b => b.Id == bookingId).ExecuteUpdateAsync(b => b.SetProperty(x => x.PaymentId, paymentId), cancellationToken);
         }
 
         var sold = await db.ShowSeats

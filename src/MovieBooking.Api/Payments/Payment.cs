@@ -29,6 +29,11 @@ public sealed class Payment
 public enum PaymentStatus
 {
     Created,
+
+    /// <summary>Captured at the gateway; its booking is being settled (confirmed, or the payment refunded).</summary>
+    Settling,
+
+    /// <summary>Captured and settled: it paid for its booking.</summary>
     Captured,
     Failed,
     RefundPending,

@@ -42,6 +42,8 @@ public static class PaymentExtensions
         }
 
         services.AddScoped<PaymentService>();
+        services.AddSingleton<PaymentReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PaymentReconciler>());
         services.AddTickets();
         return builder;
     }

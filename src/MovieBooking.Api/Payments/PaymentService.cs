@@ -215,7 +215,7 @@ public sealed class PaymentService(
         var captured = await db.Payments
             .Where(p => p.Id == payment.Id && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Failed))
             .ExecuteUpdateAsync(p => p
-                .SetProperty(x => x.Status, PaymentStatus.Captured)
+                .SetProperty(x => x.Status, PaymentStatus.Settling)
                 .SetProperty(x => x.GatewayPaymentId, gatewayPaymentId)
                 .SetProperty(x => x.UpdatedAt, now), cancellationToken);
         if (captured == 0)
@@ -225,47 +225,93 @@ public sealed class PaymentService(
             return;
         }
 
+        await SettleAsync(payment.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Settles a captured payment (status SETTLING): it confirms its booking from whatever unpaid status the booking
+    /// is in if every seat can still be sold to it, and is refunded otherwise. Safe to run again after a crash: the
+    /// booking records the payment that confirmed it.
+    /// </summary>
+    public async Task SettleAsync(Guid paymentId, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, cancellationToken);
+        if (payment.Status != PaymentStatus.Settling)
+        {
+            return;
+        }
+
         // The booking may move under us (the sweeper, another payment); try again from where it is.
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var booking = await BookingAsync(payment.BookingId, cancellationToken);
+            if (booking.Status == BookingStatus.Confirmed && booking.PaymentId == paymentId)
+            {
+                await MarkSettledAsync(paymentId, cancellationToken);
+                return;
+            }
+
             if (booking.Status == BookingStatus.Confirmed
                 || booking.Status == BookingStatus.Refunded
                 || (booking.Status == BookingStatus.Cancelled && booking.RefundAmount is not null))
             {
-                // Paid already, or cancelled after payment: this payment is not needed.
-                await RefundPaymentAsync(payment.Id, payment.Amount, cancellationToken);
+                // Paid by another payment, or cancelled after payment: this one is not needed.
+                await RefundPaymentAsync(paymentId, payment.Amount, cancellationToken);
                 return;
             }
 
-            if (await bookings.ConfirmAsync(booking.Id, booking.Status, cancellationToken))
+            if (await bookings.ConfirmAsync(booking.Id, booking.Status, paymentId, cancellationToken))
             {
+                await MarkSettledAsync(paymentId, cancellationToken);
                 return;
             }
 
             var reason = "The seats were no longer free when the payment arrived; it is refunded in full.";
             if (await bookings.RefundUnsoldAsync(booking.Id, booking.Status, payment.Amount, reason, cancellationToken))
             {
-                await RefundPaymentAsync(payment.Id, payment.Amount, cancellationToken);
+                await RefundPaymentAsync(paymentId, payment.Amount, cancellationToken);
                 return;
             }
         }
 
-        logger.LogError("Payment {PaymentId} was captured but its booking {BookingId} kept changing; left for review.", payment.Id, payment.BookingId);
+        logger.LogError("Payment {PaymentId} was captured but its booking {BookingId} kept changing; the reconciler tries again.", paymentId, payment.BookingId);
     }
+
+    /// <summary>
+    /// Finishes what a crash or an error interrupted: payments left settling, and refunds asked for but never sent
+    /// to the gateway. Returns how many payments it looked at.
+    /// </summary>
+    public async Task<int> ReconcileAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var before = time.GetUtcNow() - olderThan;
+        var settling = await db.Payments.AsNoTracking()
+            .Where(p => p.Status == PaymentStatus.Settling && p.UpdatedAt <= before)
+            .OrderBy(p => p.UpdatedAt).Select(p => p.Id).Take(100).ToListAsync(cancellationToken);
+        foreach (var id in settling)
+        {
+            await SettleAsync(id, cancellationToken);
+        }
+
+        var unsent = await db.Payments.AsNoTracking()
+            .Where(p => p.Status == PaymentStatus.RefundPending && p.RefundId == null && p.UpdatedAt <= before)
+            .OrderBy(p => p.UpdatedAt).Select(p => new { p.Id, p.RefundAmount }).Take(100).ToListAsync(cancellationToken);
+        foreach (var refund in unsent)
+        {
+            await SendRefundAsync(refund.Id, refund.RefundAmount!.Value, cancellationToken);
+        }
+
+        return settling.Count + unsent.Count;
+    }
+
+    private Task<int> MarkSettledAsync(Guid paymentId, CancellationToken cancellationToken) =>
+        db.Payments
+            .Where(p => p.Id == paymentId && p.Status == PaymentStatus.Settling)
+            .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, PaymentStatus.Captured).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken);
 
     private async Task AwaitSettlementAsync(Guid bookingId, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 100 && await db.Payments.AnyAsync(p => p.BookingId == bookingId && p.Status == PaymentStatus.Settling, cancellationToken); i++)
         {
-            var status = await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.Status).FirstAsync(cancellationToken);
-            var unsettled = status == BookingStatus.PendingPayment
-                && await db.Payments.AnyAsync(p => p.BookingId == bookingId && p.Status == PaymentStatus.Captured, cancellationToken);
-            if (!unsettled)
-            {
-                return;
-            }
-
             await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
         }
     }
@@ -301,16 +347,19 @@ public sealed class PaymentService(
     {
         var now = time.GetUtcNow();
         var claimed = await db.Payments
-            .Where(p => p.Id == paymentId && p.Status == PaymentStatus.Captured)
+            .Where(p => p.Id == paymentId && (p.Status == PaymentStatus.Captured || p.Status == PaymentStatus.Settling))
             .ExecuteUpdateAsync(p => p
                 .SetProperty(x => x.Status, PaymentStatus.RefundPending)
                 .SetProperty(x => x.RefundAmount, amount)
                 .SetProperty(x => x.UpdatedAt, now), cancellationToken);
-        if (claimed == 0)
+        if (claimed == 1)
         {
-            return;
+            await SendRefundAsync(paymentId, amount, cancellationToken);
         }
+    }
 
+    private async Task SendRefundAsync(Guid paymentId, long amount, CancellationToken cancellationToken)
+    {
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, cancellationToken);
         var refund = await gateway.RefundAsync(payment.GatewayPaymentId!, amount, payment.Currency, cancellationToken);
         await db.Payments.Where(p => p.Id == paymentId).ExecuteUpdateAsync(p => p.SetProperty(x => x.RefundId, refund.RefundId), cancellationToken);

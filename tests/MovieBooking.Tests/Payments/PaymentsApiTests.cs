@@ -230,6 +230,37 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
+    public async Task A_capture_interrupted_before_its_settlement_is_finished_by_the_reconciler()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A5");
+        var (confirmedBooking, confirmedPayment) = await PendingPaymentAsync(shoppers[1], show, "A6");
+        var paymentId = payment.GetProperty("paymentId").GetGuid();
+        var confirmedPaymentId = confirmedPayment.GetProperty("paymentId").GetGuid();
+        var now = _app.Time.GetUtcNow();
+
+        // As a crash leaves them: one payment captured but its booking untouched, another whose booking was
+        // confirmed just before the crash.
+        await _app.WithDbAsync(db => db.Payments.Where(p => p.Id == paymentId || p.Id == confirmedPaymentId)
+            .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, PaymentStatus.Settling).SetProperty(x => x.GatewayPaymentId, "pay_crashed").SetProperty(x => x.UpdatedAt, now)));
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<BookingService>()
+                .ConfirmAsync(confirmedBooking.GetProperty("id").GetGuid(), BookingStatus.PendingPayment, confirmedPaymentId, CancellationToken.None));
+        }
+
+        var reconciler = _app.Services.GetRequiredService<PaymentReconciler>();
+        Assert.Equal(0, await reconciler.ReconcileAsync(CancellationToken.None)); // not stranded yet
+        _app.Time.Advance(PaymentReconciler.StrandedAfter + TimeSpan.FromSeconds(1));
+        await reconciler.ReconcileAsync(CancellationToken.None); // the background round may run it too; both are guarded
+
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], booking.GetProperty("id").GetString()));
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[1], confirmedBooking.GetProperty("id").GetString()));
+        var statuses = await _app.WithDbAsync(db => db.Payments.Where(p => p.Id == paymentId || p.Id == confirmedPaymentId).Select(p => p.Status).ToListAsync());
+        Assert.All(statuses, status => Assert.Equal(PaymentStatus.Captured, status));
+    }
+
+    [Fact]
     public async Task A_payment_captured_after_its_seat_was_resold_is_refunded_and_never_a_second_sale()
     {
         var (show, shoppers) = await FreshShowAsync();

@@ -53,6 +53,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("hold_id");
 
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
                     b.Property<long?>("RefundAmount")
                         .HasColumnType("bigint")
                         .HasColumnName("refund_amount");
@@ -728,7 +732,7 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         {
                             t.HasCheckConstraint("ck_payments_amounts", "amount > 0 AND (refund_amount IS NULL OR (refund_amount > 0 AND refund_amount <= amount))");
 
-                            t.HasCheckConstraint("ck_payments_status", "status IN ('CREATED', 'CAPTURED', 'FAILED', 'REFUND_PENDING', 'REFUNDED')");
+                            t.HasCheckConstraint("ck_payments_status", "status IN ('CREATED', 'SETTLING', 'CAPTURED', 'FAILED', 'REFUND_PENDING', 'REFUNDED')");
                         });
                 });
 

@@ -47,6 +47,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("hold_id");
 
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
                     b.Property<long?>("RefundAmount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("refund_amount");
@@ -722,7 +726,7 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         {
                             t.HasCheckConstraint("ck_payments_amounts", "amount > 0 AND (refund_amount IS NULL OR (refund_amount > 0 AND refund_amount <= amount))");
 
-                            t.HasCheckConstraint("ck_payments_status", "status IN ('CREATED', 'CAPTURED', 'FAILED', 'REFUND_PENDING', 'REFUNDED')");
+                            t.HasCheckConstraint("ck_payments_status", "status IN ('CREATED', 'SETTLING', 'CAPTURED', 'FAILED', 'REFUND_PENDING', 'REFUNDED')");
                         });
                 });
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace MovieBooking.Api.Data.Migrations.Postgres
+namespace MovieBooking.Api.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class PaymentsAndTickets : Migration
@@ -11,16 +11,22 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<Guid>(
+                name: "payment_id",
+                table: "bookings",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<long>(
                 name: "refund_amount",
                 table: "bookings",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "refund_reason",
                 table: "bookings",
-                type: "character varying(200)",
+                type: "TEXT",
                 maxLength: 200,
                 nullable: true);
 
@@ -28,10 +34,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                 name: "payment_events",
                 columns: table => new
                 {
-                    gateway = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    event_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    gateway = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    event_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -42,25 +48,25 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                 name: "payments",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    booking_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    gateway = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    order_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    amount = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
-                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    gateway_payment_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    refund_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    refund_amount = table.Column<long>(type: "bigint", nullable: true),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    booking_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    gateway = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    order_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    gateway_payment_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    refund_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    refund_amount = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_payments", x => x.id);
                     table.CheckConstraint("ck_payments_amounts", "amount > 0 AND (refund_amount IS NULL OR (refund_amount > 0 AND refund_amount <= amount))");
-                    table.CheckConstraint("ck_payments_status", "status IN ('CREATED', 'CAPTURED', 'FAILED', 'REFUND_PENDING', 'REFUNDED')");
+                    table.CheckConstraint("ck_payments_status", "status IN ('CREATED', 'SETTLING', 'CAPTURED', 'FAILED', 'REFUND_PENDING', 'REFUNDED')");
                     table.ForeignKey(
                         name: "fk_payments_bookings_booking_id",
                         column: x => x.booking_id,
@@ -73,12 +79,12 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                 name: "sandbox_orders",
                 columns: table => new
                 {
-                    order_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    amount = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
-                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    payment_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    order_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    payment_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -89,11 +95,11 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                 name: "tickets",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    booking_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    issued_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    checked_in_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    checked_in_by = table.Column<Guid>(type: "uuid", nullable: true)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    booking_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    issued_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    checked_in_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    checked_in_by = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -151,6 +157,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
 
             migrationBuilder.DropCheckConstraint(
                 name: "ck_bookings_refund",
+                table: "bookings");
+
+            migrationBuilder.DropColumn(
+                name: "payment_id",
                 table: "bookings");
 
             migrationBuilder.DropColumn(
