@@ -52,7 +52,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
                 service._postgres = await PostgresServer.SharedAsync();
                 service._postgresDatabase = await service._postgres.CreateDatabaseAsync();
                 environment["Database__Provider"] = "Postgres";
-                environment["ConnectionStrings__Default"] = service._postgresDatabase + ";Maximum Pool Size=200";
+                environment["ConnectionStrings__Default"] = service._postgresDatabase;
                 if (store == "redis")
                 {
                     service._redis = new RedisServer();

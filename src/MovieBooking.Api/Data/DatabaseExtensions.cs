@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -44,7 +45,9 @@ public static class DatabaseExtensions
 
     /// <summary>
     /// Prepares the statements the service runs over and over (holds, seat maps) on each connection, so PostgreSQL
-    /// plans them once instead of on every request, unless the connection string says otherwise.
+    /// plans them once instead of on every request, and keeps the pool near the machine's cores (four connections a
+    /// core): more connections than PostgreSQL can run at once only trade queueing in the pool for contention in the
+    /// server. Either is kept when the connection string sets it.
     /// </summary>
     internal static string PostgresConnectionString(string connectionString)
     {
@@ -55,8 +58,16 @@ public static class DatabaseExtensions
             builder.AutoPrepareMinUsages = 2;
         }
 
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.Keys.Cast<string>().Any(key => PoolSizeKeys.Contains(key.Replace(" ", "", StringComparison.Ordinal))))
+        {
+            builder.MaxPoolSize = Math.Max(8, Environment.ProcessorCount * 4);
+        }
+
         return builder.ConnectionString;
     }
+
+    private static readonly HashSet<string> PoolSizeKeys = new(["MaxPoolSize", "MaximumPoolSize"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The SQLite file of a connection string, made absolute against the working directory.</summary>
     internal static string? SqliteFile(string connectionString)
