@@ -104,6 +104,26 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task The_sandbox_checkout_exists_only_while_the_sandbox_is_the_gateway()
+    {
+        var settings = Sqlite(Path.Combine(_directory, "razorpay.db"));
+        settings["Payments:Gateway"] = "razorpay";
+        settings["Payments:Razorpay:KeyId"] = "rzp_test_key";
+        settings["Payments:Razorpay:KeySecret"] = "rzp_test_secret";
+        settings["Payments:Razorpay:WebhookSecret"] = "rzp_webhook_secret";
+        await using var app = new MovieBookingApp(settings);
+        using var client = app.CreateClient();
+
+        using var pay = await client.PostJsonAsync("/api/sandbox/orders/order_1/pay", new { outcome = "success" });
+        await pay.ReadProblemAsync(HttpStatusCode.NotFound);
+        using var sandboxWebhook = await client.PostJsonAsync("/api/payments/webhooks/sandbox", new { });
+        await sandboxWebhook.ReadProblemAsync(HttpStatusCode.NotFound);
+        // Razorpay's webhook is there, and refuses an unsigned event.
+        using var unsigned = await client.PostJsonAsync("/api/payments/webhooks/razorpay", new { @event = "payment.captured" });
+        await unsigned.ReadProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_every_catalogue_endpoint()
     {
         await using var app = new MovieBookingApp(Sqlite(Path.Combine(_directory, "openapi.db")));
