@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Bookings;
 
@@ -8,26 +9,17 @@ namespace MovieBooking.Api.Bookings;
 /// Moves unpaid bookings past their expiry to EXPIRED and frees their seats. Safe with several instances: each
 /// booking changes status in one guarded update, so only one instance expires it.
 /// </summary>
-internal sealed partial class BookingExpiryService(
-    IServiceScopeFactory scopes, IOptions<BookingOptions> options, TimeProvider time, ILogger<BookingExpiryService> logger) : BackgroundService
+internal sealed class BookingExpiryService(
+    IServiceScopeFactory scopes, IOptions<BookingOptions> options, TimeProvider time, ILogger<BookingExpiryService> logger)
+    : PeriodicService(time, logger)
 {
     private const int BatchSize = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, exception);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override string JobName => "Expiring overdue bookings";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     /// <summary>Expires every overdue unpaid booking; returns how many this call expired.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
@@ -38,7 +30,7 @@ internal sealed partial class BookingExpiryService(
         var expired = 0;
         while (true)
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var due = await db.Bookings
                 .Where(b => b.Status == BookingStatus.PendingPayment && b.ExpiresAt <= now)
                 .OrderBy(b => b.ExpiresAt)
@@ -59,7 +51,4 @@ internal sealed partial class BookingExpiryService(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Expiring overdue bookings failed; the next sweep tries again")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }
