@@ -177,6 +177,49 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
+    public async Task Bad_input_to_the_payment_endpoints_is_a_400_and_changes_nothing()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "C2");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+
+        foreach (var body in new[] { "", "{}", """{"orderId": 7, "paymentId": "pay_1", "signature": "00"}""", """{"orderId": "x", "paymentId": null, "signature": "00"}""", "{not json" })
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var verify = await shoppers[0].PostAsync(new Uri("/api/payments/verify", UriKind.Relative), content);
+            await verify.ReadProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        foreach (var outcome in new object?[] { "maybe", null, 1 })
+        {
+            using var pay = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome });
+            await pay.ReadProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        using (var unknownOrder = await _anonymous.PostJsonAsync("/api/sandbox/orders/order_unknown/pay", new { outcome = "success" }))
+        {
+            await unknownOrder.ReadProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        foreach (var body in new[] { "{}", """{"qr": 5}""" })
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var scan = await actors.Owner.PostAsync(new Uri("/api/checkins", UriKind.Relative), content);
+            await scan.ReadProblemAsync(HttpStatusCode.BadRequest);
+        }
+
+        // A correctly signed body that is not an event is refused, not acted on.
+        var notAnEvent = Encoding.UTF8.GetBytes("""{"hello": "world"}""");
+        await (await WebhookAsync(notAnEvent, HmacSignature.Sign(Sandbox.WebhookSecret!, notAnEvent))).ReadProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal("PENDING_PAYMENT", await StatusAsync(shoppers[0], booking.GetProperty("id").GetString()));
+        Assert.Equal("HELD", (await SeatMapAsync(show))["C2"]);
+        // The order is still payable after all that.
+        Assert.Equal("captured", (await PayAsync(orderId, "success")).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task The_sweeper_and_a_capture_racing_leave_one_paid_booking()
     {
         var (show, shoppers) = await FreshShowAsync();
