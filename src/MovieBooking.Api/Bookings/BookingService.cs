@@ -180,14 +180,9 @@ public sealed class BookingService(
     {
         var bookingId = booking.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await MoveAsync(bookingId, from, BookingStatus.Confirmed, cancellationToken))
+        if (!await MoveAsync(bookingId, from, BookingStatus.Confirmed, cancellationToken, paymentId: paymentId))
         {
             return false;
-        }
-
-        if (paymentId is not null)
-        {
-            await db.Bookings.Where(b => b.Id == bookingId).ExecuteUpdateAsync(b => b.SetProperty(x => x.PaymentId, paymentId), cancellationToken);
         }
 
         var sold = await db.ShowSeats
@@ -299,7 +294,8 @@ public sealed class BookingService(
 
     /// <summary>One guarded update: the status changes only if it still is <paramref name="from"/>.</summary>
     private async Task<bool> MoveAsync(
-        Guid bookingId, BookingStatus from, BookingStatus to, CancellationToken cancellationToken, long? refundAmount = null, string? refundReason = null)
+        Guid bookingId, BookingStatus from, BookingStatus to, CancellationToken cancellationToken,
+        long? refundAmount = null, string? refundReason = null, Guid? paymentId = null)
     {
         if (!BookingLifecycle.CanMove(from, to))
         {
@@ -307,14 +303,21 @@ public sealed class BookingService(
         }
 
         var now = time.GetUtcNow();
-        var query = db.Bookings.Where(b => b.Id == bookingId && b.Status == from);
-        return refundAmount is null
-            ? await query.ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, to).SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1
-            : await query.ExecuteUpdateAsync(b => b
-                .SetProperty(x => x.Status, to)
-                .SetProperty(x => x.UpdatedAt, now)
-                .SetProperty(x => x.RefundAmount, refundAmount)
-                .SetProperty(x => x.RefundReason, refundReason), cancellationToken) == 1;
+        return await db.Bookings
+            .Where(b => b.Id == bookingId && b.Status == from)
+            .ExecuteUpdateAsync(b =>
+            {
+                b.SetProperty(x => x.Status, to).SetProperty(x => x.UpdatedAt, now);
+                if (refundAmount is not null)
+                {
+                    b.SetProperty(x => x.RefundAmount, refundAmount).SetProperty(x => x.RefundReason, refundReason);
+                }
+
+                if (paymentId is not null)
+                {
+                    b.SetProperty(x => x.PaymentId, paymentId);
+                }
+            }, cancellationToken) == 1;
     }
 
     private static Hold HoldOf(Booking booking) =>

@@ -327,20 +327,17 @@ public sealed class PaymentService(
         }
     }
 
+    /// <summary>Refunds the payment that confirmed the booking, settled or still settling.</summary>
     private async Task RefundPaidAsync(Guid bookingId, long amount, CancellationToken cancellationToken)
     {
-        var paid = await db.Payments.AsNoTracking()
-            .Where(p => p.BookingId == bookingId && p.Status == PaymentStatus.Captured)
-            .OrderBy(p => p.CreatedAt)
-            .Select(p => p.Id)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (paid == Guid.Empty)
+        var paid = await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.PaymentId).FirstOrDefaultAsync(cancellationToken);
+        if (paid is null)
         {
-            logger.LogError("Booking {BookingId} was confirmed without a captured payment; no refund requested.", bookingId);
+            logger.LogError("Booking {BookingId} was confirmed without a payment; no refund requested.", bookingId);
             return;
         }
 
-        await RefundPaymentAsync(paid, amount, cancellationToken);
+        await RefundPaymentAsync(paid.Value, amount, cancellationToken);
     }
 
     private async Task RefundPaymentAsync(Guid paymentId, long amount, CancellationToken cancellationToken)
