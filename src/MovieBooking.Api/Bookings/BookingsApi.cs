@@ -5,6 +5,7 @@ using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Payments;
+using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Bookings;
 
@@ -19,7 +20,7 @@ public sealed record BookingResponse(
     DateTimeOffset CreatedAt, BookingRefund? Refund)
 {
     public static BookingResponse From(Booking b) => new(
-        b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Select(s => s.SeatId).Order(StringComparer.Ordinal)],
+        b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Select(s => s.SeatId).Order(SeatOrder.Instance)],
         new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), b.ExpiresAt, b.CreatedAt,
         b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null);
 }
@@ -50,16 +51,19 @@ public static class BookingsApi
             _ => ApiProblems.NotFound("Hold", request.HoldId),
         };
 
-    private static Task<PagedList<BookingResponse>> ListBookingsAsync(
-        [AsParameters] PageRequest page, CurrentUser user, MovieBookingDb db, CancellationToken cancellationToken) =>
-        db.Bookings.AsNoTracking()
+    private static async Task<PagedList<BookingResponse>> ListBookingsAsync(
+        [AsParameters] PageRequest page, CurrentUser user, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        var list = await db.Bookings.AsNoTracking()
             .Where(b => b.UserId == user.Id)
             .OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id)
             .Select(b => new BookingResponse(b.Id, b.Status, b.ShowId, b.HoldId,
-                b.Seats.OrderBy(s => s.SeatId).Select(s => s.SeatId).ToList(),
+                b.Seats.Select(s => s.SeatId).ToList(),
                 new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), b.ExpiresAt, b.CreatedAt,
                 b.RefundAmount == null ? null : new BookingRefund(b.RefundAmount.Value, b.RefundReason)))
             .ToPageAsync(page, cancellationToken);
+        return list with { Items = [.. list.Items.Select(b => b with { Seats = [.. b.Seats.Order(SeatOrder.Instance)] })] };
+    }
 
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBookingAsync(
         Guid bookingId, CurrentUser user, BookingService bookings, CancellationToken cancellationToken)

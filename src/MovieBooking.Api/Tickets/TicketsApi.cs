@@ -6,6 +6,7 @@ using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Seating;
 using QRCoder;
 
 namespace MovieBooking.Api.Tickets;
@@ -139,7 +140,7 @@ public static class TicketsApi
                 Show = new TicketShow(show.Id, movie.Title, show.StartsAt, show.Language, show.Format),
                 Theatre = new TicketPlace(theatre.Id, theatre.Name),
                 Screen = new TicketPlace(screen.Id, screen.Name),
-                Seats = booking.Seats.OrderBy(s => s.SeatId).Select(s => s.SeatId).ToList(),
+                Seats = booking.Seats.Select(s => s.SeatId).ToList(),
             })
             .AsNoTracking().FirstOrDefaultAsync(cancellationToken);
         if (found is null)
@@ -155,24 +156,4 @@ public static class TicketsApi
     private static ProblemHttpResult NoTicket(Guid bookingId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Ticket not found",
             detail: $"No confirmed booking of yours has the id '{bookingId}'; a ticket is issued once a booking is paid.");
-}
-
-/// <summary>Seats in reading order: row letters, then number (C2 before C10).</summary>
-internal sealed class SeatOrder : IComparer<string>
-{
-    public static readonly SeatOrder Instance = new();
-
-    public int Compare(string? x, string? y)
-    {
-        var (rowX, numberX) = Split(x ?? "");
-        var (rowY, numberY) = Split(y ?? "");
-        var byRow = rowX.Length != rowY.Length ? rowX.Length.CompareTo(rowY.Length) : string.CompareOrdinal(rowX, rowY);
-        return byRow != 0 ? byRow : numberX.CompareTo(numberY);
-    }
-
-    private static (string Row, int Number) Split(string seat)
-    {
-        var digits = seat.AsSpan().IndexOfAnyInRange('0', '9');
-        return digits < 0 ? (seat, 0) : (seat[..digits], int.TryParse(seat.AsSpan(digits), out var n) ? n : 0);
-    }
 }
