@@ -5,6 +5,7 @@ using MovieBooking.Api.Health;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Payments;
+using MovieBooking.Api.Realtime;
 using MovieBooking.Api.Seating;
 
 HostingExtensions.LoadDotEnv();
@@ -27,6 +28,7 @@ builder.AddRateLimits();
 builder.AddCatalog();
 builder.AddBookings();
 builder.AddPayments();
+builder.AddLiveSeatMaps();
 
 var app = builder.Build();
 
@@ -39,6 +41,7 @@ app.MapHealthApi();
 app.MapAccountsApi();
 app.MapCatalogApi();
 app.MapSeatingApi();
+app.MapSeatStreamApi();
 app.MapBookingApis();
 app.MapPaymentApis();
 

@@ -19,6 +19,7 @@ public static class BookingExtensions
         services.AddSingleton<ShowFactsCache>();
         services.AddSingleton<SeatMapCache>();
         services.AddSingleton<SeatChangeFeed>();
+        services.AddScoped<SeatMapReader>();
         services.AddSingleton<WriteGate>();
         if (builder.Configuration.IsRedisConfigured())
         {

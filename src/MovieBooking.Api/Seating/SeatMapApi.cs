@@ -3,9 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Seating;
@@ -22,7 +20,7 @@ public static class SeatMapApi
     }
 
     private static async Task<Results<SeatMapJson, ProblemHttpResult>> GetSeatMapAsync(
-        Guid showId, MovieBookingDb db, IHoldStore holds, SeatMapCache cache, IOptions<JsonOptions> json, TimeProvider time,
+        Guid showId, SeatMapReader reader, SeatMapCache cache, IOptions<JsonOptions> json, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -32,26 +30,13 @@ public static class SeatMapApi
         }
 
         var version = cache.VersionOf(showId);
-        var entries = await (
-            from seat in db.ShowSeats.AsNoTracking()
-            join show in db.Shows on seat.ShowId equals show.Id
-            join price in db.ShowPrices on new { seat.ShowId, seat.Category } equals new { price.ShowId, price.Category }
-            where seat.ShowId == showId
-            orderby seat.RowIndex, seat.Column
-            select new SeatMapEntry(
-                seat.Row, seat.SeatId, seat.Number, seat.Column, seat.Category, price.Amount, show.Currency, seat.Status, seat.HoldExpiresAt))
-            .ToListAsync(cancellationToken);
-        if (entries.Count == 0 && !await db.Shows.AnyAsync(s => s.Id == showId, cancellationToken))
+        if (await reader.ReadAsync(showId, now, cancellationToken) is not { } reading)
         {
             return ApiProblems.NotFound("Show", showId);
         }
 
-        var heldElsewhere = await holds.HeldSeatsAsync(showId, now, cancellationToken);
-        var map = JsonSerializer.SerializeToUtf8Bytes(SeatMapBuilder.Build(showId, entries, now, heldElsewhere), json.Value.SerializerOptions);
-        var earliestExpiry = entries.Where(e => e.Status == SeatStatus.Held && e.HoldExpiresAt > now).Select(e => e.HoldExpiresAt)
-            .Concat(heldElsewhere.Values.Select(v => (DateTimeOffset?)v))
-            .Min();
-        cache.Set(showId, version, map, now, earliestExpiry);
+        var map = JsonSerializer.SerializeToUtf8Bytes(reading.Map, json.Value.SerializerOptions);
+        cache.Set(showId, version, map, now, reading.EarliestExpiry);
         return new SeatMapJson(map);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
+using MovieBooking.Api.Realtime;
 
 namespace MovieBooking.Api.Seating;
 
@@ -49,16 +50,24 @@ public sealed class SeatMapCache(IMemoryCache cache)
     private sealed record Entry(long Version, byte[] Json, DateTimeOffset ValidUntil);
 }
 
-/// <summary>Where every change to a show's seats is reported; it keeps the caches of this instance honest.</summary>
-public sealed class SeatChangeFeed(SeatMapCache seatMaps, ShowFactsCache shows)
+/// <summary>
+/// Where every committed change to a show's seats is reported. It keeps this instance's caches honest at once and
+/// tells every instance (through the <see cref="ISeatBackplane"/>), whose caches and live seat maps follow.
+/// </summary>
+public sealed class SeatChangeFeed(SeatMapCache seatMaps, ShowFactsCache shows, ISeatBackplane backplane)
 {
     /// <summary>Seats of the show changed state (held, released, booked, freed).</summary>
-    public void SeatsChanged(Guid showId) => seatMaps.Invalidate(showId);
+    public void SeatsChanged(Guid showId)
+    {
+        seatMaps.Invalidate(showId);
+        backplane.Changed(showId, showItself: false);
+    }
 
     /// <summary>The show itself changed (time, prices, status or layout).</summary>
     public void ShowChanged(Guid showId)
     {
         shows.Invalidate(showId);
         seatMaps.Invalidate(showId);
+        backplane.Changed(showId, showItself: true);
     }
 }
