@@ -23,6 +23,7 @@ public abstract class AppFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>(await CreateDatabaseAsync()) { ["Seed:Demo"] = "true" };
+        Configure(settings);
         _app = new MovieBookingApp(settings);
         Client = _app.CreateClient();
     }
@@ -38,13 +39,18 @@ public abstract class AppFixture : IAsyncLifetime
         await DropDatabaseAsync();
     }
 
+    /// <summary>Settings a fixture adds to the database's.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
     /// <summary>Settings that point the app at a new empty database.</summary>
     protected abstract Task<Dictionary<string, string?>> CreateDatabaseAsync();
 
     protected abstract Task DropDatabaseAsync();
 }
 
-public sealed class SqliteAppFixture : AppFixture
+public class SqliteAppFixture : AppFixture
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"moviebooking-test-{Guid.NewGuid():N}");
 
