@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (Redis, PostgreSQL, time zone data), then runs every test of
-# the solution. The tests start their own throwaway PostgreSQL and Redis servers on loopback and stop them.
+# Installs what the tests need when it is missing (Redis, PostgreSQL, nginx, time zone data), then runs every test
+# of the solution. The tests start their own throwaway PostgreSQL and Redis servers on loopback and stop them; the
+# cluster tests start scripts/cluster.sh (three instances behind nginx) and stop it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -e /usr/share/zoneinfo/Asia/Kolkata ] || missing+=(tzdata)
 
 if [ ${#missing[@]} -gt 0 ]; then

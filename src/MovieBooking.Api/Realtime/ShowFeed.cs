@@ -345,26 +345,30 @@ internal sealed class ShowFeed : IAsyncDisposable
             }
         }
 
-        var seats = reading.Map.Rows.SelectMany(r => r.Seats).Select(s => new SeatState(s.Id, s.Status)).ToList();
-        await _backplane.PublishAsync(_showId, count, seats);
+        // The lapses are noted before the holds are published, so whoever sees a hold can rely on its lapse being announced.
         if (reading.HoldExpiries.Count > 0)
         {
             await _backplane.ExpectExpiriesAsync(_showId, reading.HoldExpiries);
-            ScheduleExpiry(reading.EarliestExpiry!.Value, now);
+            ScheduleExpiry(reading.EarliestExpiry!.Value);
         }
+
+        var seats = reading.Map.Rows.SelectMany(r => r.Seats).Select(s => new SeatState(s.Id, s.Status)).ToList();
+        await _backplane.PublishAsync(_showId, count, seats);
     }
 
-    private void ScheduleExpiry(DateTimeOffset due, DateTimeOffset now)
+    private void ScheduleExpiry(DateTimeOffset due)
     {
         lock (_gate)
         {
+            var now = _time.GetUtcNow();
             if (_expiryDue is { } scheduled && scheduled <= due && scheduled > now)
             {
                 return;
             }
 
             _expiryDue = due;
-            _expiryTimer.Change(due - now, Timeout.InfiniteTimeSpan);
+            // A lapse already past (the reading took its time) is claimed at once.
+            _expiryTimer.Change(due > now ? due - now : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
     }
 
