@@ -3,9 +3,10 @@ using System.Globalization;
 namespace MovieBooking.Bench;
 
 internal sealed record BenchOptions(
-    string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios)
+    string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios,
+    int Watchers = 2000, double WatchRate = 40)
 {
-    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment"];
+    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "watchers"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -21,6 +22,8 @@ internal sealed record BenchOptions(
                 "--contended-connections" => options with { ContendedConnections = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--watchers" => options with { Watchers = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--watch-rate" => options with { WatchRate = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}.\n{Usage}"),
@@ -48,6 +51,8 @@ internal sealed record BenchOptions(
           --contended-connections N       connections racing in 'contended' (default 256)
           --duration S                    seconds per timed scenario (default 10)
           --warmup S                      unrecorded seconds before health, seatmap and hold (default 10)
-          --scenarios a,b,…               health, seatmap, hold, contended, booking, payment (default all)
+          --watchers N                    open seat map streams in 'watchers' (default 2000)
+          --watch-rate R                  holds and releases a second while they watch (default 40)
+          --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, watchers (default all)
         """;
 }

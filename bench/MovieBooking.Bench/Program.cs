@@ -32,6 +32,7 @@ Console.WriteLine($"Target {url} ({(options.Url is null ? $"started, store {opti
 await api.PrepareAsync();
 var tokens = await api.CreateUsersAsync(Math.Max(options.Connections, options.Scenarios.Contains("contended") ? options.ContendedConnections : 0));
 var results = new List<ScenarioResult>();
+WatchersResult? watched = null;
 var failures = new List<string>();
 var seatIds = BenchApi.SeatIds;
 
@@ -194,6 +195,18 @@ foreach (var scenario in options.Scenarios)
 
                 break;
             }
+
+        case "watchers":
+            {
+                var show = await api.CreateShowAsync();
+                var watchers = new Watchers(new Uri(url), http, tokens, () => service?.WorkingSet());
+                watched = await watchers.RunAsync(show, seatIds, options.Watchers, options.WatchRate, options.Duration * 2);
+                Check(watched.Failed == 0, $"watchers: all {watched.Watchers} streams stayed open ({watched.Failed} failed)");
+                Check(watched.Lost == 0, $"watchers: every watcher ends with the seat map ({watched.Lost} differ)");
+                Check(watched.Deliveries == (long)watched.Changes * watched.Watchers,
+                    $"watchers: {watched.Deliveries} of {(long)watched.Changes * watched.Watchers} changes × watchers delivered");
+                break;
+            }
     }
 }
 
@@ -278,6 +291,15 @@ void Report()
         {
             failures.Add($"{r.Name}: {c.ServerErrors} server errors, {c.Failures} failed requests");
         }
+    }
+
+    if (watched is { } w)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| scenario | watchers | changes/s | deliveries | p50 ms | p99 ms | max ms | lost | service memory per watcher |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| watchers | {w.Watchers} | {w.ChangesPerSecond:F0} | {w.Deliveries} | {w.P50Ms:F2} | {w.P99Ms:F2} | {w.MaxMs:F2} | {w.Lost} | {(w.BytesPerWatcher is { } b ? $"{b / 1024:F1} KB" : "–")} |"));
     }
 
     if (service?.PeakWorkingSet() is { } peak)

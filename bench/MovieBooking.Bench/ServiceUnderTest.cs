@@ -82,14 +82,19 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
     }
 
     /// <summary>Peak resident memory of the service process so far (VmHWM), in bytes.</summary>
-    public long? PeakWorkingSet()
+    public long? PeakWorkingSet() => ProcessStatus("VmHWM:");
+
+    /// <summary>Resident memory of the service process now (VmRSS), in bytes.</summary>
+    public long? WorkingSet() => ProcessStatus("VmRSS:");
+
+    private long? ProcessStatus(string field)
     {
         if (_process is null || !File.Exists($"/proc/{_process.Id}/status"))
         {
             return null;
         }
 
-        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
