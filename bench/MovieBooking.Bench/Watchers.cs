@@ -57,7 +57,9 @@ internal sealed class Watchers(Uri url, HttpClient http, IReadOnlyList<string> t
         var connected = serviceMemory();
         Console.WriteLine($"\r  watchers   {count} connected; holding and releasing {changesPerSecond:F0} times a second for {duration.TotalSeconds:F0}s");
 
+        var driving = Stopwatch.StartNew();
         var changes = await DriveAsync(show, seats, changesPerSecond, duration);
+        var rate = changes / driving.Elapsed.TotalSeconds;
 
         // Every watcher must end where the seat map is; give the last events a moment to arrive.
         var map = await SeatMapAsync(show);
@@ -72,7 +74,7 @@ internal sealed class Watchers(Uri url, HttpClient http, IReadOnlyList<string> t
         await Task.WhenAll(readers);
         lock (_gate)
         {
-            return new WatchersResult(count, changes, changesPerSecond, _deliveries,
+            return new WatchersResult(count, changes, rate, _deliveries,
                 Ms(_latency.GetValueAtPercentile(50)), Ms(_latency.GetValueAtPercentile(99)), Ms(_latency.GetMaxValue()), lost,
                 before is { } b && connected is { } c ? (double)(c - b) / count : null, failed);
         }

@@ -110,10 +110,20 @@ internal sealed class RedisSeatBackplane(
         }
     }
 
-    public void Changed(Guid showId, bool showItself) =>
-        // Sent without waiting: the change is committed, and the answer to the caller need not wait for the announcement.
-        Database.ScriptEvaluate(ChangeScript, [Key(showId, "feed")],
-            [Notices.ToString(), $"{showId:N}|", showItself ? "|show" : "|seats", TtlSeconds], CommandFlags.FireAndForget);
+    public void Changed(Guid showId, bool showItself)
+    {
+        try
+        {
+            // Sent without waiting: the change is committed, and the answer to the caller need not wait for the announcement.
+            Database.ScriptEvaluate(ChangeScript, [Key(showId, "feed")],
+                [Notices.ToString(), $"{showId:N}|", showItself ? "|show" : "|seats", TtlSeconds], CommandFlags.FireAndForget);
+        }
+        catch (RedisException exception)
+        {
+            // The change stands; watchers catch up with the next change or lapse, caches within their short lifetime.
+            logger.LogWarning(exception, "Could not announce a change to show {ShowId}.", showId);
+        }
+    }
 
     public async Task<long> ChangeCountAsync(Guid showId) => (long?)await Database.HashGetAsync(Key(showId, "feed"), "changes") ?? 0;
 
