@@ -204,7 +204,7 @@ internal sealed class ShowFeed : IAsyncDisposable
             _logger.LogWarning(exception, "Could not stop following show {ShowId}.", _showId);
         }
 
-        _stopping.Dispose();
+        // _stopping stays undisposed: a reading still on its way checks it when it ends.
     }
 
     private async Task StartAsync()
@@ -312,6 +312,10 @@ internal sealed class ShowFeed : IAsyncDisposable
                 {
                     _countRead = Math.Max(_countRead, count);
                 }
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception exception) when (!_stopping.IsCancellationRequested)
             {
