@@ -86,7 +86,6 @@ internal sealed class RedisSeatBackplane(
         """;
 
     private readonly ConcurrentDictionary<Guid, ChannelMessageQueue> _followed = new();
-    private readonly ConcurrentDictionary<(Guid ShowId, bool ShowItself), byte> _queued = new();
     private ISeatFeedListener? _listener;
     private ChannelMessageQueue? _notices;
 
@@ -113,19 +112,9 @@ internal sealed class RedisSeatBackplane(
 
     public void Changed(Guid showId, bool showItself)
     {
-        // Changes to a show in quick succession share one announcement, sent (without waiting for it) after all of
-        // them are committed: a change that finds one queued is covered by it.
-        if (_queued.TryAdd((showId, showItself), 0))
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Backplane.Announce(state.ShowId, state.ShowItself), (Backplane: this, ShowId: showId, ShowItself: showItself), preferLocal: false);
-        }
-    }
-
-    private void Announce(Guid showId, bool showItself)
-    {
-        _queued.TryRemove((showId, showItself), out _);
         try
         {
+            // Sent without waiting: the change is committed, and the answer to the caller need not wait for the announcement.
             Database.ScriptEvaluate(ChangeScript, [Key(showId, "feed")],
                 [Notices.ToString(), $"{showId:N}|", showItself ? "|show" : "|seats", TtlSeconds], CommandFlags.FireAndForget);
         }
