@@ -296,10 +296,10 @@ void Report()
     if (watched is { } w)
     {
         Console.WriteLine();
-        Console.WriteLine("| scenario | watchers | changes/s | deliveries | p50 ms | p99 ms | max ms | lost | service memory per watcher |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| scenario | watchers | changes/s | deliveries | p50 ms | p99 ms | max ms | lost | service memory per watcher | service working set, all connected |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| watchers | {w.Watchers} | {w.ChangesPerSecond:F0} | {w.Deliveries} | {w.P50Ms:F2} | {w.P99Ms:F2} | {w.MaxMs:F2} | {w.Lost} | {(w.BytesPerWatcher is { } b ? $"{b / 1024:F1} KB" : "–")} |"));
+            $"| watchers | {w.Watchers} | {w.ChangesPerSecond:F0} | {w.Deliveries} | {w.P50Ms:F2} | {w.P99Ms:F2} | {w.MaxMs:F2} | {w.Lost} | {(w.BytesPerWatcher is { } b ? $"{b / 1024:F1} KB" : "–")} | {(w.WorkingSet is { } ws ? $"{ws / (1024 * 1024)} MB" : "–")} |"));
     }
 
     if (service?.PeakWorkingSet() is { } peak)

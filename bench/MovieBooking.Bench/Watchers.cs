@@ -8,7 +8,7 @@ using HdrHistogram;
 namespace MovieBooking.Bench;
 
 internal sealed record WatchersResult(
-    int Watchers, int Changes, double ChangesPerSecond, long Deliveries, double P50Ms, double P99Ms, double MaxMs, int Lost, double? BytesPerWatcher, int Failed);
+    int Watchers, int Changes, double ChangesPerSecond, long Deliveries, double P50Ms, double P99Ms, double MaxMs, int Lost, double? BytesPerWatcher, long? WorkingSet, int Failed);
 
 /// <summary>
 /// Many open seat map streams on one show while one driver holds and releases seats at a steady rate. Each event a
@@ -76,7 +76,7 @@ internal sealed class Watchers(Uri url, HttpClient http, IReadOnlyList<string> t
         {
             return new WatchersResult(count, changes, rate, _deliveries,
                 Ms(_latency.GetValueAtPercentile(50)), Ms(_latency.GetValueAtPercentile(99)), Ms(_latency.GetMaxValue()), lost,
-                before is { } b && connected is { } c ? (double)(c - b) / count : null, failed);
+                before is { } b && connected is { } c ? (double)(c - b) / count : null, connected, failed);
         }
     }
 
