@@ -6,9 +6,10 @@ namespace MovieBooking.Api.Realtime;
 /// <para>
 /// A show has a change counter, bumped after every committed change to its seats. An instance that follows the show
 /// reads the seat map after it saw the counter at n and publishes it with n: the backplane keeps the last published
-/// status of every seat, publishes only the seats that differ under the next version, and refuses a reading taken
-/// before one it already published. Whoever reads last after the last change publishes the truth, so every follower
-/// converges on the seat map, whatever order readings from several instances arrive in.
+/// status of every seat, publishes only the seats that differ under the next version, and refuses a reading with a
+/// counter no higher than one it already published. A reading with counter n began after the nth change was
+/// committed, so the first reading published after the last change is the truth, and no reading from before it can
+/// make a seat flicker back, whatever order readings from several instances arrive in.
 /// </para>
 /// </summary>
 public interface ISeatBackplane
@@ -22,7 +23,7 @@ public interface ISeatBackplane
     /// <summary>The show's change counter now.</summary>
     Task<long> ChangeCountAsync(Guid showId);
 
-    /// <summary>Publishes the seats that differ from the published state, unless a later reading was published already.</summary>
+    /// <summary>Publishes the seats that differ from the published state, unless a reading with a counter as high was published already.</summary>
     Task PublishAsync(Guid showId, long changeCount, IReadOnlyList<SeatState> seats);
 
     /// <summary>The published version and the status of every seat at that version, read together.</summary>

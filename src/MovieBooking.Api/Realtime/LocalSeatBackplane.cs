@@ -27,7 +27,7 @@ public sealed class LocalSeatBackplane(TimeProvider time, IOptions<SeatStreamOpt
         var ledger = LedgerOf(showId);
         lock (ledger)
         {
-            if (changeCount < ledger.Announced)
+            if (changeCount <= ledger.Announced && ledger.Seats.Count > 0)
             {
                 return Task.CompletedTask;
             }

@@ -41,9 +41,9 @@ internal sealed class RedisSeatBackplane(
     // KEYS: feed, published, log; ARGV: change count, now ms, kept changes, TTL s, publish command, channel, seat, status, …
     private const string PublishScript = """
         local count = tonumber(ARGV[1])
-        if count < tonumber(redis.call('HGET', KEYS[1], 'announced') or '0') then return 0 end
-        redis.call('HSET', KEYS[1], 'announced', ARGV[1])
         local fresh = redis.call('EXISTS', KEYS[2]) == 0
+        if not fresh and count <= tonumber(redis.call('HGET', KEYS[1], 'announced') or '0') then return 0 end
+        redis.call('HSET', KEYS[1], 'announced', ARGV[1])
         local parts = {}
         for i = 7, #ARGV, 2 do
           if redis.call('HGET', KEYS[2], ARGV[i]) ~= ARGV[i + 1] then

@@ -58,6 +58,12 @@ public abstract class SeatBackplaneTests
 
         var (_, seats) = await Backplane.PublishedAsync(show);
         Assert.Equal("HELD", seats["B1"]);
+
+        // Two instances read after the same change: the first to publish wins, so a seat never flickers back.
+        await Backplane.PublishAsync(show, 4, [Seat("B1", SeatStatus.Available)]);
+        await Backplane.PublishAsync(show, 4, [Seat("B1", SeatStatus.Held)]);
+        (_, seats) = await Backplane.PublishedAsync(show);
+        Assert.Equal("AVAILABLE", seats["B1"]);
     }
 
     [Fact]
