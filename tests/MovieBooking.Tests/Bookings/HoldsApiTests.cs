@@ -25,13 +25,7 @@ public abstract class HoldsApiTestsBase(AppFixture fixture)
         return await response.ReadJsonAsync(HttpStatusCode.Created);
     }
 
-    protected async Task<Dictionary<string, string>> SeatMapAsync(string show)
-    {
-        var map = await _anonymous.GetJsonAsync($"/api/shows/{show}/seats");
-        return map.GetProperty("rows").EnumerateArray()
-            .SelectMany(r => r.GetProperty("seats").EnumerateArray())
-            .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
-    }
+    protected Task<Dictionary<string, string>> SeatMapAsync(string show) => _anonymous.SeatStatusesAsync(show);
 }
 
 /// <summary>Seat holds over HTTP: all or nothing, validation, ownership, expiry and races, on every store.</summary>

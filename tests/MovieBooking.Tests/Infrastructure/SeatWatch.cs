@@ -15,6 +15,15 @@ public sealed record ServerSentEvent(string? Id, string Type, JsonElement Data)
         .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
 }
 
+public static class SeatMaps
+{
+    /// <summary>The status of every seat on a show's seat map (<c>GET /api/shows/{id}/seats</c>).</summary>
+    public static async Task<Dictionary<string, string>> SeatStatusesAsync(this HttpClient client, string show) =>
+        (await client.GetJsonAsync($"/api/shows/{show}/seats")).GetProperty("rows").EnumerateArray()
+            .SelectMany(r => r.GetProperty("seats").EnumerateArray())
+            .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
+}
+
 /// <summary>
 /// A client of <c>GET /api/shows/{id}/seats/stream</c> that reads events one at a time and keeps the seat statuses
 /// they add up to, as a seat map page would.

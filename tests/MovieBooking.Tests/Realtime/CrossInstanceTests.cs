@@ -49,7 +49,7 @@ public sealed class CrossInstanceTests(TwoInstancesFixture fixture) : IClassFixt
     public async Task A_hold_through_one_instance_reaches_watchers_and_seat_maps_on_the_other()
     {
         var (show, onFirst, onSecond) = await ShowAndShopperAsync();
-        Assert.Equal("AVAILABLE", (await SeatMapAsync(_second, show))["A1"]);
+        Assert.Equal("AVAILABLE", (await _second.SeatStatusesAsync(show))["A1"]);
         await using var watcherOnSecond = await SeatWatch.OpenAsync(_second, show);
         await using var watcherOnFirst = await SeatWatch.OpenAsync(_first, show);
         var start = (await watcherOnSecond.NextAsync()).Version;
@@ -60,7 +60,7 @@ public sealed class CrossInstanceTests(TwoInstancesFixture fixture) : IClassFixt
         Assert.Equal(start + 1, held.Version);
         Assert.Equal(new Dictionary<string, string> { ["A1"] = "HELD", ["A2"] = "HELD" }, held.Seats);
         // The second instance's cached seat map was dropped before its watcher heard of the change.
-        Assert.Equal("HELD", (await SeatMapAsync(_second, show))["A1"]);
+        Assert.Equal("HELD", (await _second.SeatStatusesAsync(show))["A1"]);
         await watcherOnFirst.UntilAsync(s => s["A1"] == "HELD");
 
         using (var released = await onSecond.DeleteAsync(new Uri($"/api/holds/{hold.GetProperty("holdId").GetString()}", UriKind.Relative)))
@@ -131,8 +131,4 @@ public sealed class CrossInstanceTests(TwoInstancesFixture fixture) : IClassFixt
         return await response.ReadJsonAsync(HttpStatusCode.Created);
     }
 
-    private static async Task<Dictionary<string, string>> SeatMapAsync(HttpClient client, string show) =>
-        (await client.GetJsonAsync($"/api/shows/{show}/seats")).GetProperty("rows").EnumerateArray()
-            .SelectMany(r => r.GetProperty("seats").EnumerateArray())
-            .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
 }

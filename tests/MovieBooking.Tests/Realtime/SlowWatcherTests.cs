@@ -42,7 +42,7 @@ public sealed class SlowWatcherTests(SmallQueueAppFixture fixture) : IClassFixtu
         }
 
         await HoldSomeAsync(shoppers[0], show);
-        var map = await SeatMapAsync(fixture.Client, show);
+        var map = await fixture.Client.SeatStatusesAsync(show);
         await fast.UntilAsync(s => Same(s, map));
         Assert.Equal(1, fast.Received.Count(e => e.Type == "snapshot"));
         Assert.All(fast.Received.Zip(fast.Received.Skip(1)), pair => Assert.Equal(pair.First.Version + 1, pair.Second.Version));
@@ -61,8 +61,4 @@ public sealed class SlowWatcherTests(SmallQueueAppFixture fixture) : IClassFixtu
     private static bool Same(Dictionary<string, string> seen, Dictionary<string, string> map) =>
         seen.Count == map.Count && map.All(kv => seen[kv.Key] == kv.Value);
 
-    private static async Task<Dictionary<string, string>> SeatMapAsync(HttpClient client, string show) =>
-        (await client.GetJsonAsync($"/api/shows/{show}/seats")).GetProperty("rows").EnumerateArray()
-            .SelectMany(r => r.GetProperty("seats").EnumerateArray())
-            .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString()!);
 }
