@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
@@ -132,9 +131,13 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOpti
 
     public async Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var freed = database.Value.Provider == DatabaseProvider.Postgres
-            ? await db.Database.SqlQueryRaw<Guid>(ReleaseOwn, holdId, userId, now).ToListAsync(cancellationToken)
-            : await ReleaseOwnOnSqliteAsync(holdId, userId, now, cancellationToken);
+        List<Guid> freed;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            // SQLite keeps instants as Unix milliseconds.
+            object expiresAfter = database.Value.Provider == DatabaseProvider.Postgres ? now : now.ToUnixTimeMilliseconds();
+            freed = await db.Database.SqlQueryRaw<Guid>(ReleaseOwn, holdId, userId, expiresAfter).ToListAsync(cancellationToken);
+        }
 
         if (freed.Count > 0)
         {
@@ -148,47 +151,6 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOpti
         }
 
         return await db.Bookings.AnyAsync(b => b.HoldId == holdId, cancellationToken) ? new HoldRelease.Booked() : new HoldRelease.NotFound();
-    }
-
-    private static readonly string SqliteReleaseOwn = ReleaseOwn
-        .Replace("{0}", "$hold", StringComparison.Ordinal).Replace("{1}", "$user", StringComparison.Ordinal).Replace("{2}", "$now", StringComparison.Ordinal);
-
-    // The same statement as a plain command, prepared before the write gate is entered, so the gate is held only while
-    // it runs. EF Core keeps ids on SQLite as upper-case text and instants as Unix milliseconds.
-    private async Task<List<Guid>> ReleaseOwnOnSqliteAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = SqliteReleaseOwn;
-            AddParameter(command, "$hold", holdId.ToString("D").ToUpperInvariant());
-            AddParameter(command, "$user", userId.ToString("D").ToUpperInvariant());
-            AddParameter(command, "$now", now.ToUnixTimeMilliseconds());
-            var freed = new List<Guid>();
-            using (await gate.EnterAsync(cancellationToken))
-            {
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    freed.Add(Guid.Parse(reader.GetString(0)));
-                }
-            }
-
-            return freed;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     // The unique hold id of bookings settles which request books a hold.
