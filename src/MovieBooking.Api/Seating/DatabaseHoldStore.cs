@@ -31,7 +31,6 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOpti
         SET status = 'HELD', hold_id = {6}, held_by = {4}, hold_expires_at = {7}
         FROM verdict
         WHERE verdict.ok AND s.show_id = {0} AND s.seat_id = ANY({1})
-        RETURNING s.seat_id AS "Value"
         """;
 
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken cancellationToken)
@@ -42,9 +41,9 @@ internal sealed class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOpti
         using (await gate.EnterAsync(cancellationToken))
         {
             changed = database.Value.Provider == DatabaseProvider.Postgres
-                ? (await db.Database.SqlQueryRaw<string>(PostgresHold,
-                    hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt)
-                    .ToListAsync(cancellationToken)).Count
+                ? await db.Database.ExecuteSqlRawAsync(PostgresHold,
+                    [hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt],
+                    cancellationToken)
                 : await HoldInOneStatementAsync(request, seatIds, cancellationToken);
         }
 
