@@ -119,15 +119,9 @@ internal sealed class ShowFeed : IAsyncDisposable
             }
 
             var layout = _layout ?? throw new InvalidOperationException("The feed has no seat map yet.");
-            var counts = new int[Enum.GetValues<SeatStatus>().Length];
             var rows = layout.Rows.Select(row => new SeatMapRow(row.Label, [.. row.Seats.Select(seat =>
-            {
-                var status = _statuses.TryGetValue(seat.Id, out var name) ? SeatStatusNames.Parse(name) : seat.Status;
-                counts[(int)status]++;
-                return seat with { Status = status };
-            })])).ToList();
-            var summary = new SeatSummary(counts[(int)SeatStatus.Available], counts[(int)SeatStatus.Held], counts[(int)SeatStatus.Booked], counts[(int)SeatStatus.Blocked]);
-            var snapshot = new SeatMapSnapshot(_version, layout.ShowId, layout.Currency, rows, summary);
+                _statuses.TryGetValue(seat.Id, out var name) ? seat with { Status = SeatStatusNames.Parse(name) } : seat)])).ToList();
+            var snapshot = new SeatMapSnapshot(_version, layout.ShowId, layout.Currency, rows, SeatSummary.Of(rows));
             _snapshot = SseFrame.Event(_version, "snapshot", JsonSerializer.SerializeToUtf8Bytes(snapshot, _json));
             return _snapshot;
         }

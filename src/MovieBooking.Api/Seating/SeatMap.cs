@@ -14,7 +14,21 @@ public sealed record SeatSummary(
     [property: JsonPropertyName("AVAILABLE")] int Available,
     [property: JsonPropertyName("HELD")] int Held,
     [property: JsonPropertyName("BOOKED")] int Booked,
-    [property: JsonPropertyName("BLOCKED")] int Blocked);
+    [property: JsonPropertyName("BLOCKED")] int Blocked)
+{
+    /// <summary>The count of each status over the seats of <paramref name="rows"/>.</summary>
+    public static SeatSummary Of(IEnumerable<SeatMapRow> rows)
+    {
+        var counts = new int[Enum.GetValues<SeatStatus>().Length];
+        foreach (var seat in rows.SelectMany(r => r.Seats))
+        {
+            counts[(int)seat.Status]++;
+        }
+
+        return new SeatSummary(
+            counts[(int)SeatStatus.Available], counts[(int)SeatStatus.Held], counts[(int)SeatStatus.Booked], counts[(int)SeatStatus.Blocked]);
+    }
+}
 
 /// <summary>One inventory row as read for the map.</summary>
 internal sealed record SeatMapEntry(
@@ -35,7 +49,6 @@ internal static class SeatMapBuilder
         Guid showId, IReadOnlyList<SeatMapEntry> entries, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset> heldElsewhere)
     {
         var rows = new List<SeatMapRow>();
-        var counts = new int[Enum.GetValues<SeatStatus>().Length];
         List<SeatMapSeat>? seats = null;
         string? row = null;
         foreach (var entry in entries)
@@ -53,12 +66,9 @@ internal static class SeatMapBuilder
                 status = SeatStatus.Held;
             }
 
-            counts[(int)status]++;
             seats!.Add(new SeatMapSeat(entry.SeatId, entry.Number, entry.Column, entry.Category, entry.Price, status));
         }
 
-        var summary = new SeatSummary(
-            counts[(int)SeatStatus.Available], counts[(int)SeatStatus.Held], counts[(int)SeatStatus.Booked], counts[(int)SeatStatus.Blocked]);
-        return new SeatMapResponse(showId, entries.Count > 0 ? entries[0].Currency : "INR", rows, summary);
+        return new SeatMapResponse(showId, entries.Count > 0 ? entries[0].Currency : "INR", rows, SeatSummary.Of(rows));
     }
 }
