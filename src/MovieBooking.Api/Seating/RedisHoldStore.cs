@@ -195,7 +195,9 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
             [holdId.ToString(), mode, userId.ToString(), now.ToUnixTimeMilliseconds()]);
         if (outcome == "OK")
         {
-            await Database.KeyDeleteAsync(HoldRef(holdId));
+            // Not awaited: the hold itself is gone, and this connection sends the deletion ahead of any later command,
+            // so a lookup by this instance cannot find the reference any more.
+            Database.KeyDelete(HoldRef(holdId), CommandFlags.FireAndForget);
         }
 
         return outcome;
