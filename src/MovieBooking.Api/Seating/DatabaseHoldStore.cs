@@ -18,7 +18,7 @@ namespace MovieBooking.Api.Seating;
 /// </summary>
 internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOptions<DatabaseOptions> database) : IHoldStore
 {
-    private const string PostgresHold = """
+    private static readonly string PostgresHold = Named("""
         WITH wanted AS (
             SELECT seat_id, status, hold_expires_at FROM show_seats
             WHERE show_id = {0} AND seat_id = ANY({1})
@@ -33,21 +33,20 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
         SET status = 'HELD', hold_id = {6}, held_by = {4}, hold_expires_at = {7}
         FROM verdict
         WHERE verdict.ok AND s.show_id = {0} AND s.seat_id = ANY({1})
-        """;
+        """);
+
+    private bool Postgres => database.Value.Provider == DatabaseProvider.Postgres;
 
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken cancellationToken)
     {
         var (hold, now) = (request.Hold, request.Now);
         var seatIds = hold.SeatIds.ToArray();
-        var changed = database.Value.Provider == DatabaseProvider.Postgres
-            ? await db.Database.ExecuteSqlRawAsync(PostgresHold,
-                [hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt],
-                cancellationToken)
-            : await WriteOnSqliteAsync(SqliteHold,
-                [hold.ShowId, JsonSerializer.Serialize(seatIds), now.ToUnixTimeMilliseconds(), seatIds.Length, hold.UserId,
-                 request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt.ToUnixTimeMilliseconds()],
-                (command, token) => command.ExecuteNonQueryAsync(token),
-                cancellationToken);
+        object[] values = Postgres
+            ? [hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt]
+            : [hold.ShowId, JsonSerializer.Serialize(seatIds), now.ToUnixTimeMilliseconds(), seatIds.Length, hold.UserId,
+               request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt.ToUnixTimeMilliseconds()];
+        var changed = await WriteAsync(Postgres ? PostgresHold : SqliteHold, values,
+            (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
 
         return changed == seatIds.Length ? new HoldOutcome.Granted(hold) : await WhyNotAsync(request, seatIds, cancellationToken);
     }
@@ -66,11 +65,12 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
         """);
 
     /// <summary>
-    /// Runs one write statement on SQLite with the write gate held only while SQLite runs it: the connection is
-    /// opened and the statement compiled before the gate, where an EF Core raw command would do both inside it.
-    /// The gate is what every hold and release on SQLite queues for, so its time is the store's throughput.
+    /// Runs one write statement as a plain command on the context's connection. Holds and releases are the most
+    /// frequent writes, and a raw query through EF Core builds its query pipeline around every call. On SQLite the
+    /// connection is opened and the statement compiled before the write gate, so the gate, which every hold and release
+    /// queues for, is held only while SQLite runs the statement.
     /// </summary>
-    private async Task<T> WriteOnSqliteAsync<T>(
+    private async Task<T> WriteAsync<T>(
         string sql, object[] values, Func<DbCommand, CancellationToken, Task<T>> execute, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -82,8 +82,8 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = $"@p{i}";
-                // Ids are upper-case text in SQLite, as EF Core maps them.
-                parameter.Value = values[i] is Guid id ? id.ToString().ToUpperInvariant() : values[i];
+                // SQLite keeps ids as upper-case text, as EF Core maps them.
+                parameter.Value = values[i] is Guid id && !Postgres ? id.ToString().ToUpperInvariant() : values[i];
                 command.Parameters.Add(parameter);
             }
 
@@ -153,23 +153,26 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
     }
 
     // The owner's live hold, unless a booking took it, freed in one statement that names the show it freed.
-    private const string ReleaseOwn = """
+    private static readonly string ReleaseOwn = Named("""
         UPDATE show_seats SET status = 'AVAILABLE', hold_id = NULL, held_by = NULL, hold_expires_at = NULL
         WHERE hold_id = {0} AND status = 'HELD' AND held_by = {1} AND hold_expires_at > {2}
           AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_id = {0})
-        RETURNING show_id AS "Value"
-        """;
+        RETURNING show_id
+        """);
 
-    private static readonly string SqliteReleaseOwn = Named(ReleaseOwn);
 
     public async Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var freed = database.Value.Provider == DatabaseProvider.Postgres
-            ? await db.Database.SqlQueryRaw<Guid>(ReleaseOwn, holdId, userId, now).ToListAsync(cancellationToken)
-            : await WriteOnSqliteAsync(SqliteReleaseOwn, [holdId, userId, now.ToUnixTimeMilliseconds()],
-                async (command, token) => await command.ExecuteScalarAsync(token) is string showId ? [Guid.Parse(showId)] : new List<Guid>(),
-                cancellationToken);
-        if (freed is [var showOfHold, ..])
+        // SQLite keeps instants as Unix milliseconds.
+        var freed = await WriteAsync(ReleaseOwn, [holdId, userId, Postgres ? now : now.ToUnixTimeMilliseconds()],
+            async (command, token) => await command.ExecuteScalarAsync(token) switch
+            {
+                Guid showId => showId,
+                string showId => Guid.Parse(showId),
+                _ => (Guid?)null,
+            },
+            cancellationToken);
+        if (freed is { } showOfHold)
         {
             return new HoldRelease.Released(showOfHold);
         }
