@@ -68,8 +68,8 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
     /// Runs one write statement as a plain command on the context's connection: holds and releases are the most
     /// frequent writes, and a raw query through EF Core builds its query pipeline around every call. On SQLite the
     /// write gate is entered first, so one write connection is open at a time; opening and compiling before the gate
-    /// was tried, and with every waiting request holding a connection and its page cache it cost 50 MB of memory
-    /// without a measurable gain.
+    /// was tried: every waiting request then held a connection and its page cache, which cost about 50 MB of memory,
+    /// and the gain stayed within run-to-run noise.
     /// </summary>
     private async Task<T> WriteAsync<T>(
         string sql, object[] values, Func<DbCommand, CancellationToken, Task<T>> execute, CancellationToken cancellationToken)
