@@ -21,6 +21,7 @@ public static class BookingExtensions
         services.AddSingleton<SeatChangeFeed>();
         services.AddScoped<SeatMapReader>();
         services.AddSingleton<WriteGate>();
+        services.AddSingleton<SqliteGroupCommit>();
         if (builder.Configuration.IsRedisConfigured())
         {
             services.AddSingleton<IHoldStore, RedisHoldStore>();

@@ -16,7 +16,8 @@ namespace MovieBooking.Api.Seating;
 /// PostgreSQL locks the requested rows in seat order first (<c>FOR UPDATE</c>), so overlapping holds queue instead
 /// of deadlocking; SQLite has a single writer, so the statement sees no concurrent change.
 /// </summary>
-internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gate, IOptions<DatabaseOptions> database) : IHoldStore
+internal sealed partial class DatabaseHoldStore(
+    MovieBookingDb db, WriteGate gate, SqliteGroupCommit groupCommit, IOptions<DatabaseOptions> database) : IHoldStore
 {
     private static readonly string PostgresHold = Named("""
         WITH wanted AS (
@@ -45,8 +46,7 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
             ? [hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt]
             : [hold.ShowId, JsonSerializer.Serialize(seatIds), now.ToUnixTimeMilliseconds(), seatIds.Length, hold.UserId,
                request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt.ToUnixTimeMilliseconds()];
-        var changed = await WriteAsync(Postgres ? PostgresHold : SqliteHold, values,
-            (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
+        var changed = (int)(await WriteAsync(Postgres ? PostgresHold : SqliteHold, values, scalar: false, cancellationToken))!;
 
         return changed == seatIds.Length ? new HoldOutcome.Granted(hold) : await WhyNotAsync(request, seatIds, cancellationToken);
     }
@@ -65,16 +65,19 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
         """);
 
     /// <summary>
-    /// Runs one write statement as a plain command on the context's connection: holds and releases are the most
-    /// frequent writes, and a raw query through EF Core builds its query pipeline around every call. On SQLite the
-    /// write gate is entered first, so one write connection is open at a time; opening and compiling before the gate
-    /// was tried: every waiting request then held a connection and its page cache, which cost about 50 MB of memory,
-    /// and the gain stayed within run-to-run noise.
+    /// Runs one write statement as a plain command: holds and releases are the most frequent writes, and a raw query
+    /// through EF Core builds its query pipeline around every call. On SQLite the write joins the next group commit,
+    /// so the writes queued behind SQLite's single writer share one transaction; PostgreSQL runs it on the context's
+    /// connection. Answers the statement's first value, or its row count.
     /// </summary>
-    private async Task<T> WriteAsync<T>(
-        string sql, object[] values, Func<DbCommand, CancellationToken, Task<T>> execute, CancellationToken cancellationToken)
+    private async Task<object?> WriteAsync(string sql, object[] values, bool scalar, CancellationToken cancellationToken)
     {
-        using var passage = await gate.EnterAsync(cancellationToken);
+        if (!Postgres)
+        {
+            // SQLite keeps ids as upper-case text, as EF Core maps them.
+            return await groupCommit.RunAsync(sql, [.. values.Select(value => value is Guid id ? id.ToString().ToUpperInvariant() : value)], scalar);
+        }
+
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -84,12 +87,11 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = $"@p{i}";
-                // SQLite keeps ids as upper-case text, as EF Core maps them.
-                parameter.Value = values[i] is Guid id && !Postgres ? id.ToString().ToUpperInvariant() : values[i];
+                parameter.Value = values[i];
                 command.Parameters.Add(parameter);
             }
 
-            return await execute(command, cancellationToken);
+            return scalar ? await command.ExecuteScalarAsync(cancellationToken) : await command.ExecuteNonQueryAsync(cancellationToken);
         }
         finally
         {
@@ -162,14 +164,12 @@ internal sealed partial class DatabaseHoldStore(MovieBookingDb db, WriteGate gat
     public async Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // SQLite keeps instants as Unix milliseconds.
-        var freed = await WriteAsync(ReleaseOwn, [holdId, userId, Postgres ? now : now.ToUnixTimeMilliseconds()],
-            async (command, token) => await command.ExecuteScalarAsync(token) switch
-            {
-                Guid showId => showId,
-                string showId => Guid.Parse(showId),
-                _ => (Guid?)null,
-            },
-            cancellationToken);
+        var freed = await WriteAsync(ReleaseOwn, [holdId, userId, Postgres ? now : now.ToUnixTimeMilliseconds()], scalar: true, cancellationToken) switch
+        {
+            Guid showId => showId,
+            string showId => Guid.Parse(showId),
+            _ => (Guid?)null,
+        };
         if (freed is { } showOfHold)
         {
             return new HoldRelease.Released(showOfHold);
