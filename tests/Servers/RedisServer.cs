@@ -19,6 +19,9 @@ public sealed class RedisServer : IAsyncDisposable
         Port = ExternalProcess.FreeTcpPort();
         _process = ExternalProcess.Start(redis, ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]);
+        // Stopped on dispose; and with the test process, should a fixture never be disposed.
+        var process = _process;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process);
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
@@ -38,13 +41,24 @@ public sealed class RedisServer : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
+        Stop(_process);
         _process?.Dispose();
         _process = null;
         return ValueTask.CompletedTask;
+    }
+
+    private static void Stop(Process? process)
+    {
+        try
+        {
+            if (process is { HasExited: false })
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already disposed: it was stopped then.
+        }
     }
 }
