@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Options;
@@ -16,25 +14,25 @@ namespace MovieBooking.Api.Seating;
 /// PostgreSQL locks the requested rows in seat order first (<c>FOR UPDATE</c>), so overlapping holds queue instead
 /// of deadlocking; SQLite has a single writer, so the statement sees no concurrent change.
 /// </summary>
-internal sealed partial class DatabaseHoldStore(
+internal sealed class DatabaseHoldStore(
     MovieBookingDb db, WriteGate gate, SqliteGroupCommit groupCommit, IOptions<DatabaseOptions> database) : IHoldStore
 {
-    private static readonly string PostgresHold = Named("""
+    private const string PostgresHold = """
         WITH wanted AS (
             SELECT seat_id, status, hold_expires_at FROM show_seats
-            WHERE show_id = {0} AND seat_id = ANY({1})
+            WHERE show_id = @p0 AND seat_id = ANY(@p1)
             ORDER BY seat_id
             FOR UPDATE),
         verdict AS (
-            SELECT (SELECT count(*) FROM wanted WHERE status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= {2})) = {3}
+            SELECT (SELECT count(*) FROM wanted WHERE status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= @p2)) = @p3
                AND (SELECT count(*) FROM show_seats
-                    WHERE show_id = {0} AND held_by = {4} AND status = 'HELD' AND hold_expires_at > {2}) + {3} <= {5}
-               AND EXISTS (SELECT 1 FROM shows WHERE id = {0} AND status = 'SCHEDULED' AND starts_at > {2}) AS ok)
+                    WHERE show_id = @p0 AND held_by = @p4 AND status = 'HELD' AND hold_expires_at > @p2) + @p3 <= @p5
+               AND EXISTS (SELECT 1 FROM shows WHERE id = @p0 AND status = 'SCHEDULED' AND starts_at > @p2) AS ok)
         UPDATE show_seats AS s
-        SET status = 'HELD', hold_id = {6}, held_by = {4}, hold_expires_at = {7}
+        SET status = 'HELD', hold_id = @p6, held_by = @p4, hold_expires_at = @p7
         FROM verdict
-        WHERE verdict.ok AND s.show_id = {0} AND s.seat_id = ANY({1})
-        """);
+        WHERE verdict.ok AND s.show_id = @p0 AND s.seat_id = ANY(@p1)
+        """;
 
     private bool Postgres => database.Value.Provider == DatabaseProvider.Postgres;
 
@@ -53,16 +51,16 @@ internal sealed partial class DatabaseHoldStore(
 
     // SQLite runs one writer at a time, so the conditions and the update see the same rows. Instants are Unix
     // milliseconds and the seats a JSON array, as EF Core maps them.
-    private static readonly string SqliteHold = Named("""
-        UPDATE show_seats SET status = 'HELD', hold_id = {6}, held_by = {4}, hold_expires_at = {7}
-        WHERE show_id = {0} AND seat_id IN (SELECT value FROM json_each({1}))
+    private const string SqliteHold = """
+        UPDATE show_seats SET status = 'HELD', hold_id = @p6, held_by = @p4, hold_expires_at = @p7
+        WHERE show_id = @p0 AND seat_id IN (SELECT value FROM json_each(@p1))
           AND (SELECT count(*) FROM show_seats
-               WHERE show_id = {0} AND seat_id IN (SELECT value FROM json_each({1}))
-                 AND (status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= {2}))) = {3}
+               WHERE show_id = @p0 AND seat_id IN (SELECT value FROM json_each(@p1))
+                 AND (status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= @p2))) = @p3
           AND (SELECT count(*) FROM show_seats
-               WHERE show_id = {0} AND held_by = {4} AND status = 'HELD' AND hold_expires_at > {2}) + {3} <= {5}
-          AND EXISTS (SELECT 1 FROM shows WHERE id = {0} AND status = 'SCHEDULED' AND starts_at > {2})
-        """);
+               WHERE show_id = @p0 AND held_by = @p4 AND status = 'HELD' AND hold_expires_at > @p2) + @p3 <= @p5
+          AND EXISTS (SELECT 1 FROM shows WHERE id = @p0 AND status = 'SCHEDULED' AND starts_at > @p2)
+        """;
 
     /// <summary>
     /// Runs one write statement as a plain command: holds and releases are the most frequent writes, and a raw query
@@ -98,12 +96,6 @@ internal sealed partial class DatabaseHoldStore(
             await db.Database.CloseConnectionAsync();
         }
     }
-
-    /// <summary>The <c>{n}</c> placeholders of an EF Core raw statement as the named parameters <c>@pn</c>.</summary>
-    private static string Named(string sql) => Placeholder().Replace(sql, match => $"@p{match.Groups[1].Value}");
-
-    [GeneratedRegex(@"\{(\d+)\}")]
-    private static partial Regex Placeholder();
 
     /// <summary>Nothing was held: tells which rule stopped it.</summary>
     private async Task<HoldOutcome> WhyNotAsync(HoldRequest request, string[] seatIds, CancellationToken cancellationToken)
@@ -153,13 +145,12 @@ internal sealed partial class DatabaseHoldStore(
     }
 
     // The owner's live hold, unless a booking took it, freed in one statement that names the show it freed.
-    private static readonly string ReleaseOwn = Named("""
+    private const string ReleaseOwn = """
         UPDATE show_seats SET status = 'AVAILABLE', hold_id = NULL, held_by = NULL, hold_expires_at = NULL
-        WHERE hold_id = {0} AND status = 'HELD' AND held_by = {1} AND hold_expires_at > {2}
-          AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_id = {0})
+        WHERE hold_id = @p0 AND status = 'HELD' AND held_by = @p1 AND hold_expires_at > @p2
+          AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_id = @p0)
         RETURNING show_id
-        """);
-
+        """;
 
     public async Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
