@@ -32,12 +32,16 @@ public static class IdentityExtensions
         services.AddScoped<TokenService>();
         services.AddScoped<LoginThrottle>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton<ValidatedTokenCache>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, jwt, time) =>
+            .Configure<IOptions<JwtOptions>, TimeProvider, ValidatedTokenCache>((bearer, jwt, time, validatedTokens) =>
             {
                 var settings = jwt.Value;
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(validatedTokens);
+                // Applies to the handler just added too.
                 bearer.MapInboundClaims = false;
                 bearer.SaveToken = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters

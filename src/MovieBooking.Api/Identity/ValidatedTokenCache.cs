@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MovieBooking.Api.Identity;
+
+/// <summary>
+/// Validates an access token's signature and claims once and then remembers the outcome, keyed by the whole token
+/// (signature included), so a client's later requests skip the signature check and the claims parsing. The token's
+/// lifetime is still judged on every request, by the same rule and clock as a first validation; refused tokens are
+/// never remembered. A token is self-contained, so the first outcome is the outcome for as long as it lives.
+/// </summary>
+internal sealed class ValidatedTokenCache : JsonWebTokenHandler, IDisposable
+{
+    /// <summary>Distinct tokens remembered at most; past that, new tokens are validated in full every time.</summary>
+    internal const int Capacity = 10_000;
+
+    // Remembered a while past their last use; an access token lives 15 minutes unless configured otherwise.
+    private static readonly TimeSpan Unused = TimeSpan.FromMinutes(5);
+
+    private readonly MemoryCache _validated = new(new MemoryCacheOptions { SizeLimit = Capacity });
+
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        ArgumentNullException.ThrowIfNull(validationParameters);
+        if (_validated.TryGetValue(token, out TokenValidationResult? known) && known is { SecurityToken: { } security })
+        {
+            if (IsLive(security, validationParameters))
+            {
+                return known;
+            }
+
+            // Lapsed: the full validation gives the refusal its usual reason.
+            _validated.Remove(token);
+        }
+
+        var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result.IsValid)
+        {
+            // Read once here, so every request that reuses the result shares the same, already built identity.
+            _ = result.ClaimsIdentity;
+            _validated.Set(token, result, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Unused });
+        }
+
+        return result;
+    }
+
+    private static bool IsLive(SecurityToken token, TokenValidationParameters parameters)
+    {
+        DateTime? notBefore = token.ValidFrom == DateTime.MinValue ? null : token.ValidFrom;
+        DateTime? expires = token.ValidTo == DateTime.MinValue ? null : token.ValidTo;
+        if (parameters.LifetimeValidator is { } validator)
+        {
+            return validator(notBefore, expires, token, parameters);
+        }
+
+        try
+        {
+            Validators.ValidateLifetime(notBefore, expires, token, parameters);
+            return true;
+        }
+        catch (SecurityTokenException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => _validated.Dispose();
+}

@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MovieBooking.Api.Identity;
+
+namespace MovieBooking.Tests.Identity;
+
+public sealed class ValidatedTokenCacheTests : IDisposable
+{
+    private static readonly SymmetricSecurityKey Key = new("validated-token-cache-tests-signing-key-0123456789"u8.ToArray());
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly ValidatedTokenCache _cache = new() { MapInboundClaims = false };
+
+    public void Dispose() => _cache.Dispose();
+
+    [Fact]
+    public async Task A_token_is_validated_once_and_then_answered_from_memory()
+    {
+        var token = Token(Key, "user-1");
+
+        var first = await _cache.ValidateTokenAsync(token, Parameters());
+        var second = await _cache.ValidateTokenAsync(token, Parameters());
+
+        Assert.True(first.IsValid);
+        Assert.Same(first, second);
+        Assert.Equal("user-1", second.ClaimsIdentity.FindFirst("sub")?.Value);
+    }
+
+    [Fact]
+    public async Task Another_signature_on_a_remembered_payload_is_refused()
+    {
+        var token = Token(Key, "user-1");
+        Assert.True((await _cache.ValidateTokenAsync(token, Parameters())).IsValid);
+
+        var forged = Token(new SymmetricSecurityKey("someone-elses-signing-key-0123456789-abcdefghij"u8.ToArray()), "user-1");
+        Assert.Equal(token[..token.LastIndexOf('.')], forged[..forged.LastIndexOf('.')]);
+
+        var result = await _cache.ValidateTokenAsync(forged, Parameters());
+        Assert.False(result.IsValid);
+        Assert.IsAssignableFrom<SecurityTokenInvalidSignatureException>(result.Exception);
+    }
+
+    [Fact]
+    public async Task A_remembered_token_still_expires_by_the_services_clock()
+    {
+        var token = Token(Key, "user-1");
+        Assert.True((await _cache.ValidateTokenAsync(token, Parameters())).IsValid);
+
+        _time.Advance(TimeSpan.FromMinutes(14));
+        Assert.True((await _cache.ValidateTokenAsync(token, Parameters())).IsValid);
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var lapsed = await _cache.ValidateTokenAsync(token, Parameters());
+        Assert.False(lapsed.IsValid);
+        Assert.IsAssignableFrom<SecurityTokenInvalidLifetimeException>(lapsed.Exception);
+    }
+
+    [Fact]
+    public async Task A_refused_token_is_not_remembered()
+    {
+        var token = Token(Key, "user-1");
+        var wrongAudience = Parameters();
+        wrongAudience.ValidAudience = "someone-else";
+
+        Assert.False((await _cache.ValidateTokenAsync(token, wrongAudience)).IsValid);
+        Assert.True((await _cache.ValidateTokenAsync(token, Parameters())).IsValid);
+    }
+
+    private string Token(SecurityKey key, string subject)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([new Claim("sub", subject)]),
+            Issuer = "tests",
+            Audience = "tests",
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(15),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    private TokenValidationParameters Parameters() => new()
+    {
+        ValidIssuer = "tests",
+        ValidAudience = "tests",
+        IssuerSigningKey = Key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        LifetimeValidator = (notBefore, expires, _, _) =>
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            return expires is { } end && now < end && (notBefore is not { } start || start <= now);
+        },
+    };
+}
