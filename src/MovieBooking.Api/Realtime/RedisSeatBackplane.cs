@@ -30,12 +30,25 @@ internal sealed class RedisSeatBackplane(
     // Keys of a show's feed live this long after its last change.
     private static readonly long TtlSeconds = (long)TimeSpan.FromDays(2).TotalSeconds;
 
-    // KEYS: feed; ARGV: notice channel, notice prefix, notice suffix, TTL s
-    private const string ChangeScript = """
-        local n = redis.call('HINCRBY', KEYS[1], 'changes', 1)
-        redis.call('EXPIRE', KEYS[1], ARGV[4])
-        redis.call('PUBLISH', ARGV[1], ARGV[2] .. n .. ARGV[3])
-        return n
+    /// <summary>
+    /// The Lua function <c>announce(feed, channel, prefix, suffix, ttl)</c> that reports a change to a show: it bumps
+    /// the change counter in the show's feed and tells every instance. Scripts that change a show's seats under its
+    /// hash tag call it themselves (with <see cref="FeedKey"/> and <see cref="Announcement"/>), so the change and its
+    /// report are one step.
+    /// </summary>
+    internal const string AnnounceFunction = """
+        local function announce(feed, channel, prefix, suffix, ttl)
+          local n = redis.call('HINCRBY', feed, 'changes', 1)
+          redis.call('EXPIRE', feed, ttl)
+          redis.call('PUBLISH', channel, prefix .. n .. suffix)
+          return n
+        end
+
+        """;
+
+    // KEYS: feed; ARGV: the announcement
+    private const string ChangeScript = AnnounceFunction + """
+        return announce(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
         """;
 
     // KEYS: feed, published, log; ARGV: change count, now ms, kept changes, TTL s, publish command, channel, seat, status, …
@@ -75,13 +88,11 @@ internal sealed class RedisSeatBackplane(
         return {version, redis.call('HGETALL', KEYS[2])}
         """;
 
-    // KEYS: expiries, feed; ARGV: now ms, notice channel, notice prefix, notice suffix, TTL s
-    private const string ClaimScript = """
+    // KEYS: expiries, feed; ARGV: now ms, the announcement
+    private const string ClaimScript = AnnounceFunction + """
         local due = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
         if due == 0 then return 0 end
-        local n = redis.call('HINCRBY', KEYS[2], 'changes', 1)
-        redis.call('EXPIRE', KEYS[2], ARGV[5])
-        redis.call('PUBLISH', ARGV[2], ARGV[3] .. n .. ARGV[4])
+        announce(KEYS[2], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
         return due
         """;
 
@@ -115,8 +126,7 @@ internal sealed class RedisSeatBackplane(
         try
         {
             // Sent without waiting: the change is committed, and the answer to the caller need not wait for the announcement.
-            Database.ScriptEvaluate(ChangeScript, [Key(showId, "feed")],
-                [Notices.ToString(), $"{showId:N}|", showItself ? "|show" : "|seats", TtlSeconds], CommandFlags.FireAndForget);
+            Database.ScriptEvaluate(ChangeScript, [FeedKey(showId)], Announcement(showId, showItself), CommandFlags.FireAndForget);
         }
         catch (RedisException exception)
         {
@@ -195,8 +205,8 @@ internal sealed class RedisSeatBackplane(
             [.. expiries.Select(e => e.ToUnixTimeMilliseconds()).Select(ms => new SortedSetEntry(ms, ms))]);
 
     public Task ClaimExpiriesAsync(Guid showId, DateTimeOffset now) =>
-        Database.ScriptEvaluateAsync(ClaimScript, [Key(showId, "expiries"), Key(showId, "feed")],
-            [now.ToUnixTimeMilliseconds(), Notices.ToString(), $"{showId:N}|", "|seats", TtlSeconds]);
+        Database.ScriptEvaluateAsync(ClaimScript, [Key(showId, "expiries"), FeedKey(showId)],
+            [now.ToUnixTimeMilliseconds(), .. Announcement(showId, showItself: false)]);
 
     private void OnNotice(string notice)
     {
@@ -233,6 +243,13 @@ internal sealed class RedisSeatBackplane(
     }
 
     private bool IsCluster => Redis.GetServers().Any(s => s.ServerType == ServerType.Cluster);
+
+    /// <summary>The show's feed, the first argument of <see cref="AnnounceFunction"/>.</summary>
+    internal static RedisKey FeedKey(Guid showId) => Key(showId, "feed");
+
+    /// <summary>The other arguments of <see cref="AnnounceFunction"/>: channel, notice prefix and suffix, feed lifetime.</summary>
+    internal static RedisValue[] Announcement(Guid showId, bool showItself) =>
+        [Notices.ToString(), $"{showId:N}|", showItself ? "|show" : "|seats", TtlSeconds];
 
     private static RedisKey Key(Guid showId, string name) => $"{{show:{showId}}}:{name}";
 

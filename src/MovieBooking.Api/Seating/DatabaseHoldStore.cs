@@ -36,6 +36,8 @@ internal sealed class DatabaseHoldStore(
 
     private bool Postgres => database.Value.Provider == DatabaseProvider.Postgres;
 
+    public bool AnnouncesHoldsAndReleases => false;
+
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken cancellationToken)
     {
         var (hold, now) = (request.Hold, request.Now);

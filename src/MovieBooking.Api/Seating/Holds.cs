@@ -49,6 +49,12 @@ public abstract record HoldRelease
 /// </summary>
 public interface IHoldStore
 {
+    /// <summary>
+    /// Whether a granted hold and a user's release are already reported to every instance by the store itself, in
+    /// the same step as the change (Redis); otherwise the caller reports them.
+    /// </summary>
+    bool AnnouncesHoldsAndReleases { get; }
+
     Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken cancellationToken);
 
     /// <summary>The hold, live or lapsed, while the store still knows it.</summary>

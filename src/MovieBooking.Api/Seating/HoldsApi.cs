@@ -83,7 +83,7 @@ public static partial class HoldsApi
         var outcome = await store.HoldAsync(new HoldRequest(hold, now, options.Value.MaxSeatsPerUser), cancellationToken);
         if (outcome is HoldOutcome.Granted)
         {
-            changes.SeatsChanged(showId);
+            changes.SeatsChanged(showId, announced: store.AnnouncesHoldsAndReleases);
         }
 
         return outcome switch
@@ -109,7 +109,7 @@ public static partial class HoldsApi
         switch (await store.ReleaseOwnAsync(holdId, user.Id, time.GetUtcNow(), cancellationToken))
         {
             case HoldRelease.Released released:
-                changes.SeatsChanged(released.ShowId);
+                changes.SeatsChanged(released.ShowId, announced: store.AnnouncesHoldsAndReleases);
                 return TypedResults.NoContent();
             case HoldRelease.Booked:
                 return ApiProblems.Conflict("Hold is booked", "The hold belongs to a booking; cancel the booking instead.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Realtime;
 using StackExchange.Redis;
 
 namespace MovieBooking.Api.Seating;
@@ -26,23 +27,27 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
     // Keys outlive their hold a little so a lapsed hold can still be read for its booking's bookkeeping.
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
-    // KEYS: user set, hold, held map, sold set, sold-loaded marker; ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, seat ids…
-    private const string HoldScript = """
+    // A hold or release that changes seats reports the change in the same script (RedisSeatBackplane.AnnounceFunction).
+
+    // KEYS: user set, hold, held map, sold set, sold-loaded marker, feed;
+    // ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, the announcement (4), seat ids…
+    private const string HoldScript = RedisSeatBackplane.AnnounceFunction + """
         if redis.call('EXISTS', KEYS[5]) == 0 then return {'LOAD'} end
         local now = tonumber(ARGV[4])
-        local n = #ARGV - 6
+        local first = 11
+        local n = #ARGV - first + 1
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
         local held = redis.call('ZCARD', KEYS[1])
         if held + n > tonumber(ARGV[5]) then return {'LIMIT', tostring(held)} end
         local taken = {}
-        for i = 7, #ARGV do
+        for i = first, #ARGV do
           local current = redis.call('HGET', KEYS[3], ARGV[i])
           local live = current and tonumber(string.match(current, '|(%d+)$')) > now
           if live or redis.call('SISMEMBER', KEYS[4], ARGV[i]) == 1 then taken[#taken + 1] = ARGV[i] end
         end
         if #taken > 0 then return {'TAKEN', unpack(taken)} end
         local value = ARGV[1] .. '|' .. ARGV[6]
-        for i = 7, #ARGV do
+        for i = first, #ARGV do
           redis.call('HSET', KEYS[3], ARGV[i], value)
           redis.call('ZADD', KEYS[1], ARGV[6], ARGV[i])
         end
@@ -50,14 +55,16 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         for _, key in ipairs({KEYS[1], KEYS[3]}) do
           if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
         end
-        redis.call('HSET', KEYS[2], 'user', ARGV[2], 'expires', ARGV[6], 'seats', table.concat(ARGV, ',', 7))
+        redis.call('HSET', KEYS[2], 'user', ARGV[2], 'expires', ARGV[6], 'seats', table.concat(ARGV, ',', first))
         redis.call('PEXPIRE', KEYS[2], ttl)
+        announce(KEYS[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
         return {'OK'}
         """;
 
-    // KEYS: user set, hold, held map; ARGV: hold id, 'own' or 'any', user id, now ms.
-    // 'own' is the user letting go: only their live hold that no booking took.
-    private const string ReleaseScript = """
+    // KEYS: user set, hold, held map, feed; ARGV: hold id, 'own' or 'any', user id, now ms, the announcement (4).
+    // 'own' is the user letting go: only their live hold that no booking took, and the release is announced here.
+    // 'any' is a booking's bookkeeping, which announces its own change once the database committed it.
+    private const string ReleaseScript = RedisSeatBackplane.AnnounceFunction + """
         local hold = redis.call('HMGET', KEYS[2], 'user', 'expires', 'seats', 'booking')
         if not hold[1] then return 'GONE' end
         if ARGV[2] == 'own' then
@@ -73,6 +80,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
           end
         end
         redis.call('DEL', KEYS[2])
+        if ARGV[2] == 'own' then announce(KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]) end
         return 'OK'
         """;
 
@@ -98,16 +106,23 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         return taken
         """;
 
+    public bool AnnouncesHoldsAndReleases => true;
+
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken cancellationToken)
     {
         var hold = request.Hold;
         var tag = Tag(hold.ShowId);
         var ttl = hold.ExpiresAt - request.Now + Grace;
-        RedisKey[] keys = [UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), SoldKey(tag), SoldLoadedKey(tag)];
+        RedisKey[] keys =
+        [
+            UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), SoldKey(tag), SoldLoadedKey(tag),
+            RedisSeatBackplane.FeedKey(hold.ShowId),
+        ];
         RedisValue[] args =
         [
             hold.HoldId.ToString(), hold.UserId.ToString(), (long)ttl.TotalMilliseconds, request.Now.ToUnixTimeMilliseconds(),
-            request.MaxSeatsPerUser, hold.ExpiresAt.ToUnixTimeMilliseconds(), .. hold.SeatIds.Select(s => (RedisValue)s),
+            request.MaxSeatsPerUser, hold.ExpiresAt.ToUnixTimeMilliseconds(), .. RedisSeatBackplane.Announcement(hold.ShowId, showItself: false),
+            .. hold.SeatIds.Select(s => (RedisValue)s),
         ];
 
         // The reference goes out with the script: nobody knows the new hold id before the answer, and it is
@@ -191,8 +206,8 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
     {
         var tag = Tag(showId);
         var outcome = (string?)await Database.ScriptEvaluateAsync(ReleaseScript,
-            [UserKey(tag, userId), HoldKey(tag, holdId), MapKey(tag)],
-            [holdId.ToString(), mode, userId.ToString(), now.ToUnixTimeMilliseconds()]);
+            [UserKey(tag, userId), HoldKey(tag, holdId), MapKey(tag), RedisSeatBackplane.FeedKey(showId)],
+            [holdId.ToString(), mode, userId.ToString(), now.ToUnixTimeMilliseconds(), .. RedisSeatBackplane.Announcement(showId, showItself: false)]);
         if (outcome == "OK")
         {
             // Not awaited: the hold itself is gone, and this connection sends the deletion ahead of any later command,

@@ -57,10 +57,15 @@ public sealed class SeatMapCache(IMemoryCache cache)
 public sealed class SeatChangeFeed(SeatMapCache seatMaps, ShowFactsCache shows, ISeatBackplane backplane)
 {
     /// <summary>Seats of the show changed state (held, released, booked, freed).</summary>
-    public void SeatsChanged(Guid showId)
+    /// <param name="showId">The show.</param>
+    /// <param name="announced">Whether the store already reported the change to every instance with the change itself.</param>
+    public void SeatsChanged(Guid showId, bool announced = false)
     {
         seatMaps.Invalidate(showId);
-        backplane.Changed(showId, showItself: false);
+        if (!announced)
+        {
+            backplane.Changed(showId, showItself: false);
+        }
     }
 
     /// <summary>The show itself changed (time, prices, status or layout).</summary>
