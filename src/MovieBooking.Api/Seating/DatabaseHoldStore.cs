@@ -11,8 +11,8 @@ namespace MovieBooking.Api.Seating;
 /// Holds live in the show's inventory rows, and a hold is one all-or-nothing statement: it changes every requested
 /// seat that is free (available, or held by a lapsed hold) only if all of them are, the user stays within the
 /// per-show limit and the show is bookable. Lapsed holds need no background job: they are simply free.
-/// PostgreSQL locks the requested rows in seat order first (<c>FOR UPDATE</c>), so overlapping holds queue instead
-/// of deadlocking; SQLite has a single writer, so the statement sees no concurrent change.
+/// PostgreSQL locks the requested rows in seat order first (<c>FOR UPDATE</c>), and so do releases, so overlapping
+/// holds and releases queue instead of deadlocking; SQLite has a single writer, so the statement sees no concurrent change.
 /// </summary>
 internal sealed class DatabaseHoldStore(
     MovieBookingDb db, WriteGate gate, SqliteGroupCommit groupCommit, IOptions<DatabaseOptions> database) : IHoldStore
@@ -140,24 +140,58 @@ internal sealed class DatabaseHoldStore(
             : new Hold(holdId, seats[0].ShowId, seats[0].HeldBy!.Value, [.. seats.Select(s => s.SeatId)], seats[0].HoldExpiresAt!.Value);
     }
 
+    // PostgreSQL frees a hold's seats after locking them in seat order, as a hold locks them, so a release and a
+    // hold on the same seats queue instead of deadlocking (the hold id's index would visit them in storage order).
+    private const string PostgresRelease = """
+        WITH mine AS (
+            SELECT show_id, seat_id FROM show_seats
+            WHERE show_id = @p0 AND hold_id = @p1 AND status = 'HELD'
+            ORDER BY seat_id
+            FOR UPDATE)
+        UPDATE show_seats AS s SET status = 'AVAILABLE', hold_id = NULL, held_by = NULL, hold_expires_at = NULL
+        FROM mine
+        WHERE s.show_id = mine.show_id AND s.seat_id = mine.seat_id
+        """;
+
     public async Task ReleaseAsync(Hold hold, CancellationToken cancellationToken)
     {
+        if (Postgres)
+        {
+            await WriteAsync(PostgresRelease, [hold.ShowId, hold.HoldId], scalar: false, cancellationToken);
+            return;
+        }
+
         using var passage = await gate.EnterAsync(cancellationToken);
         await FreeSeats(hold.ShowId, hold.HoldId).ExecuteUpdateAsync(Free, cancellationToken);
     }
 
     // The owner's live hold, unless a booking took it, freed in one statement that names the show it freed.
-    private const string ReleaseOwn = """
+    private const string SqliteReleaseOwn = """
         UPDATE show_seats SET status = 'AVAILABLE', hold_id = NULL, held_by = NULL, hold_expires_at = NULL
         WHERE hold_id = @p0 AND status = 'HELD' AND held_by = @p1 AND hold_expires_at > @p2
           AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_id = @p0)
         RETURNING show_id
         """;
 
+    // The same, locking the seats in seat order first (see PostgresRelease).
+    private const string PostgresReleaseOwn = """
+        WITH mine AS (
+            SELECT show_id, seat_id FROM show_seats
+            WHERE hold_id = @p0 AND status = 'HELD' AND held_by = @p1 AND hold_expires_at > @p2
+              AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_id = @p0)
+            ORDER BY seat_id
+            FOR UPDATE)
+        UPDATE show_seats AS s SET status = 'AVAILABLE', hold_id = NULL, held_by = NULL, hold_expires_at = NULL
+        FROM mine
+        WHERE s.show_id = mine.show_id AND s.seat_id = mine.seat_id
+        RETURNING s.show_id
+        """;
+
     public async Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // SQLite keeps instants as Unix milliseconds.
-        var freed = await WriteAsync(ReleaseOwn, [holdId, userId, Postgres ? now : now.ToUnixTimeMilliseconds()], scalar: true, cancellationToken) switch
+        var freed = await WriteAsync(Postgres ? PostgresReleaseOwn : SqliteReleaseOwn, [holdId, userId, Postgres ? now : now.ToUnixTimeMilliseconds()],
+            scalar: true, cancellationToken) switch
         {
             Guid showId => showId,
             string showId => Guid.Parse(showId),

@@ -225,6 +225,44 @@ public abstract class HoldsApiTests(AppFixture fixture) : HoldsApiTestsBase(fixt
     }
 
     [Fact]
+    public async Task A_release_racing_holds_on_its_seats_is_answered_and_hands_them_to_one_holder()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var owner = shoppers[0];
+        // Six rounds of three seats cover the show's 3 × 6 seats.
+        for (var round = 0; round < 6; round++)
+        {
+            string[] seats = [.. Enumerable.Range(1, 3).Select(n => $"{(char)('A' + round / 2)}{round % 2 * 3 + n}")];
+            var hold = await HoldAsync(owner, show, seats);
+
+            // The owner lets go while twenty others reach for the same seats, named in every order.
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var release = Task.Run(async () =>
+            {
+                await start.Task;
+                using var response = await owner.DeleteAsync(new Uri($"/api/holds/{hold.GetProperty("holdId").GetString()}", UriKind.Relative));
+                return response.StatusCode;
+            });
+            var attempts = shoppers.Skip(1).Take(20).Select((client, i) => Task.Run(async () =>
+            {
+                await start.Task;
+                var wanted = i % 2 == 0 ? seats : seats.Reverse().ToArray();
+                using var response = await client.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = wanted });
+                return response.StatusCode;
+            })).ToList();
+            start.SetResult();
+
+            Assert.Equal(HttpStatusCode.NoContent, await release);
+            var answers = await Task.WhenAll(attempts);
+            Assert.All(answers, status => Assert.Contains(status, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+            var granted = answers.Count(status => status == HttpStatusCode.Created);
+            Assert.InRange(granted, 0, 1);
+            var map = await SeatMapAsync(show);
+            Assert.All(seats, seat => Assert.Equal(granted == 1 ? "HELD" : "AVAILABLE", map[seat]));
+        }
+    }
+
+    [Fact]
     public async Task Racing_clients_on_overlapping_seats_never_share_a_seat()
     {
         var (show, shoppers) = await FreshShowAsync();
