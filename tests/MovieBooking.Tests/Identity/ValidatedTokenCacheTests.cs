@@ -37,9 +37,7 @@ public sealed class ValidatedTokenCacheTests : IDisposable
         var forged = Token(new SymmetricSecurityKey("someone-elses-signing-key-0123456789-abcdefghij"u8.ToArray()), "user-1");
         Assert.Equal(token[..token.LastIndexOf('.')], forged[..forged.LastIndexOf('.')]);
 
-        var result = await _cache.ValidateTokenAsync(forged, Parameters());
-        Assert.False(result.IsValid);
-        Assert.IsAssignableFrom<SecurityTokenInvalidSignatureException>(result.Exception);
+        await AssertRefusedAsync<SecurityTokenInvalidSignatureException>(forged);
     }
 
     [Fact]
@@ -52,9 +50,7 @@ public sealed class ValidatedTokenCacheTests : IDisposable
         Assert.True((await _cache.ValidateTokenAsync(token, Parameters())).IsValid);
 
         _time.Advance(TimeSpan.FromMinutes(2));
-        var lapsed = await _cache.ValidateTokenAsync(token, Parameters());
-        Assert.False(lapsed.IsValid);
-        Assert.IsAssignableFrom<SecurityTokenInvalidLifetimeException>(lapsed.Exception);
+        await AssertRefusedAsync<SecurityTokenInvalidLifetimeException>(token);
     }
 
     [Fact]
@@ -66,6 +62,14 @@ public sealed class ValidatedTokenCacheTests : IDisposable
 
         Assert.False((await _cache.ValidateTokenAsync(token, wrongAudience)).IsValid);
         Assert.True((await _cache.ValidateTokenAsync(token, Parameters())).IsValid);
+    }
+
+    private async Task AssertRefusedAsync<TException>(string token)
+        where TException : SecurityTokenException
+    {
+        var result = await _cache.ValidateTokenAsync(token, Parameters());
+        Assert.False(result.IsValid);
+        Assert.IsAssignableFrom<TException>(result.Exception);
     }
 
     private string Token(SecurityKey key, string subject)
