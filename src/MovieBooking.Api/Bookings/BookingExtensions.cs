@@ -22,6 +22,7 @@ public static class BookingExtensions
         services.AddScoped<SeatMapReader>();
         services.AddSingleton<WriteGate>();
         services.AddSingleton<SqliteGroupCommit>();
+        services.AddSingleton<PostgresPipeline>();
         if (builder.Configuration.IsRedisConfigured())
         {
             services.AddSingleton<IHoldStore, RedisHoldStore>();

@@ -15,7 +15,8 @@ namespace MovieBooking.Api.Seating;
 /// holds and releases queue instead of deadlocking; SQLite has a single writer, so the statement sees no concurrent change.
 /// </summary>
 internal sealed class DatabaseHoldStore(
-    MovieBookingDb db, WriteGate gate, SqliteGroupCommit groupCommit, IOptions<DatabaseOptions> database) : IHoldStore
+    MovieBookingDb db, WriteGate gate, SqliteGroupCommit groupCommit, PostgresPipeline pipeline, IOptions<DatabaseOptions> database)
+    : IHoldStore
 {
     private const string PostgresHold = """
         WITH wanted AS (
@@ -46,7 +47,7 @@ internal sealed class DatabaseHoldStore(
             ? [hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt]
             : [hold.ShowId, JsonSerializer.Serialize(seatIds), now.ToUnixTimeMilliseconds(), seatIds.Length, hold.UserId,
                request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt.ToUnixTimeMilliseconds()];
-        var changed = (int)(await WriteAsync(Postgres ? PostgresHold : SqliteHold, values, scalar: false, cancellationToken))!;
+        var changed = (int)(await WriteAsync(Postgres ? PostgresHold : SqliteHold, values, scalar: false))!;
 
         return changed == seatIds.Length ? new HoldOutcome.Granted(hold) : await WhyNotAsync(request, seatIds, cancellationToken);
     }
@@ -67,37 +68,14 @@ internal sealed class DatabaseHoldStore(
     /// <summary>
     /// Runs one write statement as a plain command: holds and releases are the most frequent writes, and a raw query
     /// through EF Core builds its query pipeline around every call. On SQLite the write joins the next group commit,
-    /// so the writes queued behind SQLite's single writer share one transaction; PostgreSQL runs it on the context's
-    /// connection. Answers the statement's first value, or its row count.
+    /// so the writes queued behind SQLite's single writer share one transaction; on PostgreSQL it joins the next
+    /// pipelined batch, in its own transaction. Answers the statement's first value, or its row count.
     /// </summary>
-    private async Task<object?> WriteAsync(string sql, object[] values, bool scalar, CancellationToken cancellationToken)
-    {
-        if (!Postgres)
-        {
+    private Task<object?> WriteAsync(string sql, object[] values, bool scalar) =>
+        Postgres
+            ? pipeline.RunAsync(sql, values, scalar)
             // SQLite keeps ids as upper-case text, as EF Core maps them.
-            return await groupCommit.RunAsync(sql, [.. values.Select(value => value is Guid id ? id.ToString().ToUpperInvariant() : value)], scalar);
-        }
-
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = sql;
-            for (var i = 0; i < values.Length; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = $"@p{i}";
-                parameter.Value = values[i];
-                command.Parameters.Add(parameter);
-            }
-
-            return scalar ? await command.ExecuteScalarAsync(cancellationToken) : await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+            : groupCommit.RunAsync(sql, [.. values.Select(value => value is Guid id ? id.ToString().ToUpperInvariant() : value)], scalar);
 
     /// <summary>Nothing was held: tells which rule stopped it.</summary>
     private async Task<HoldOutcome> WhyNotAsync(HoldRequest request, string[] seatIds, CancellationToken cancellationToken)
@@ -157,7 +135,7 @@ internal sealed class DatabaseHoldStore(
     {
         if (Postgres)
         {
-            await WriteAsync(PostgresRelease, [hold.ShowId, hold.HoldId], scalar: false, cancellationToken);
+            await WriteAsync(PostgresRelease, [hold.ShowId, hold.HoldId], scalar: false);
             return;
         }
 
@@ -191,7 +169,7 @@ internal sealed class DatabaseHoldStore(
     {
         // SQLite keeps instants as Unix milliseconds.
         var freed = await WriteAsync(Postgres ? PostgresReleaseOwn : SqliteReleaseOwn, [holdId, userId, Postgres ? now : now.ToUnixTimeMilliseconds()],
-            scalar: true, cancellationToken) switch
+            scalar: true) switch
         {
             Guid showId => showId,
             string showId => Guid.Parse(showId),

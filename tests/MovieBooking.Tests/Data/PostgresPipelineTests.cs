@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+using MovieBooking.Api.Data;
+using MovieBooking.Servers;
+using Npgsql;
+
+namespace MovieBooking.Tests.Data;
+
+public sealed class PostgresPipelineTests : IAsyncLifetime
+{
+    private PostgresServer _server = null!;
+    private string _connectionString = "";
+    private PostgresPipeline _writes = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await PostgresServer.SharedAsync();
+        _connectionString = await _server.CreateDatabaseAsync();
+        await ExecuteAsync("CREATE TABLE seats (id text PRIMARY KEY, holder text)");
+        _writes = new PostgresPipeline(Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _connectionString }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _writes.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await _server.DropDatabaseAsync(_connectionString);
+    }
+
+    [Fact]
+    public async Task Racing_writes_on_one_row_have_one_winner_each_answered_once_committed()
+    {
+        await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1')");
+        const string take = "UPDATE seats SET holder = @p1 WHERE id = @p0 AND holder IS NULL";
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var takers = Enumerable.Range(0, 64).Select(async n =>
+        {
+            await start.Task;
+            var changed = (int)(await _writes.RunAsync(take, ["A1", $"user-{n}"], scalar: false))!;
+            // Answered only once committed: another connection already sees the winner.
+            return (n, changed, holder: changed == 1 ? await HolderAsync("A1") : null);
+        }).ToList();
+        start.SetResult();
+        var answers = await Task.WhenAll(takers);
+
+        var winner = Assert.Single(answers, a => a.changed == 1);
+        Assert.All(answers.Where(a => a.changed != 1), a => Assert.Equal(0, a.changed));
+        Assert.Equal($"user-{winner.n}", winner.holder);
+    }
+
+    [Fact]
+    public async Task A_failing_statement_fails_alone_and_the_writes_around_it_keep_their_outcome()
+    {
+        await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1'), ('A2'), ('A3')");
+        // Queued together, so they are likely to share a batch; each must answer as if it ran alone.
+        var before = _writes.RunAsync("UPDATE seats SET holder = @p1 WHERE id = @p0", ["A1", "first"], scalar: false);
+        var failing = _writes.RunAsync("INSERT INTO seats (id) VALUES (@p0)", ["A2"], scalar: false);
+        var after = _writes.RunAsync("UPDATE seats SET holder = @p1 WHERE id = @p0", ["A3", "third"], scalar: false);
+        var nothing = _writes.RunAsync("UPDATE seats SET holder = @p1 WHERE id = @p0 RETURNING id", ["B9", "none"], scalar: true);
+
+        Assert.Equal(1, await before);
+        var error = await Assert.ThrowsAsync<PostgresException>(() => failing);
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, error.SqlState);
+        Assert.Equal(1, await after);
+        Assert.Null(await nothing);
+        Assert.Equal("first", await HolderAsync("A1"));
+        Assert.Equal("third", await HolderAsync("A3"));
+    }
+
+    [Fact]
+    public async Task A_statement_answers_its_first_value_or_nothing()
+    {
+        await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1')");
+        const string free = "UPDATE seats SET holder = NULL WHERE id = @p0 AND holder = @p1 RETURNING id";
+        await _writes.RunAsync("UPDATE seats SET holder = @p1 WHERE id = @p0", ["A1", "someone"], scalar: false);
+
+        var answers = await Task.WhenAll(
+            _writes.RunAsync(free, ["A1", "someone"], scalar: true),
+            _writes.RunAsync(free, ["A1", "someone"], scalar: true));
+
+        Assert.Single(answers, a => a is "A1");
+        Assert.Single(answers, a => a is null);
+    }
+
+    private async Task<string?> HolderAsync(string seat)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT holder FROM seats WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", seat);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
