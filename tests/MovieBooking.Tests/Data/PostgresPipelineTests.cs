@@ -30,21 +30,7 @@ public sealed class PostgresPipelineTests : IAsyncLifetime
     public async Task Racing_writes_on_one_row_have_one_winner_each_answered_once_committed()
     {
         await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1')");
-        const string take = "UPDATE seats SET holder = @p1 WHERE id = @p0 AND holder IS NULL";
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var takers = Enumerable.Range(0, 64).Select(async n =>
-        {
-            await start.Task;
-            var changed = (int)(await _writes.RunAsync(take, ["A1", $"user-{n}"], scalar: false))!;
-            // Answered only once committed: another connection already sees the winner.
-            return (n, changed, holder: changed == 1 ? await HolderAsync("A1") : null);
-        }).ToList();
-        start.SetResult();
-        var answers = await Task.WhenAll(takers);
-
-        var winner = Assert.Single(answers, a => a.changed == 1);
-        Assert.All(answers.Where(a => a.changed != 1), a => Assert.Equal(0, a.changed));
-        Assert.Equal($"user-{winner.n}", winner.holder);
+        await WriteRace.AssertOneWinnerSeenByAllAsync((sql, values) => _writes.RunAsync(sql, values, scalar: false), () => HolderAsync("A1"));
     }
 
     [Fact]

@@ -33,22 +33,9 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     public async Task Racing_writes_each_see_the_ones_before_them_and_are_answered_once_committed()
     {
         await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1');");
-        const string take = "UPDATE seats SET holder = @p1 WHERE id = @p0 AND holder IS NULL";
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var takers = Enumerable.Range(0, 64).Select(async n =>
-        {
-            await start.Task;
-            var changed = (int)(await _writes.RunAsync(take, ["A1", $"user-{n}"], scalar: false))!;
-            // Answered means committed: another connection already sees who holds the seat.
-            var holder = await ScalarAsync("SELECT holder FROM seats WHERE id = 'A1'");
-            return (n, changed, holder);
-        }).ToList();
-        start.SetResult();
-        var results = await Task.WhenAll(takers);
-
-        var winner = Assert.Single(results, r => r.changed == 1);
-        Assert.All(results, r => Assert.Equal($"user-{winner.n}", r.holder));
-        Assert.Equal(63, results.Count(r => r.changed == 0));
+        await WriteRace.AssertOneWinnerSeenByAllAsync(
+            (sql, values) => _writes.RunAsync(sql, values, scalar: false),
+            async () => (string?)await ScalarAsync("SELECT holder FROM seats WHERE id = 'A1'"));
     }
 
     [Fact]
