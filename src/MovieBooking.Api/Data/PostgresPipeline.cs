@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -12,81 +11,34 @@ namespace MovieBooking.Api.Data;
 /// alone. A few connections each run one batch at a time, so a write that waits for a row lock delays only the
 /// writes of its own batch.
 /// </summary>
-public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : IAsyncDisposable
+public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : BatchedWrites(lanes: 2)
 {
-    private const int MaxBatch = 64;
-    private const int Connections = 2;
+    protected override Lane NewLane() => new PostgresLane(DatabaseExtensions.PostgresConnectionString(options.Value.ConnectionString));
 
-    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>();
-    private readonly Lock _starting = new();
-    private Task[]? _pipes;
-
-    /// <summary>Runs one statement with named parameters <c>@p0</c>, <c>@p1</c>…; answers its first value or its row count.</summary>
-    public Task<object?> RunAsync(string sql, object?[] values, bool scalar)
+    private sealed class PostgresLane(string connectionString) : Lane
     {
-        var write = new Write(sql, values, scalar, new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
+        private NpgsqlConnection? _connection;
 
-        lock (_starting)
+        public override async Task WriteAsync(List<Write> batch)
         {
-            _pipes ??= [.. Enumerable.Range(0, Connections).Select(_ => Task.Run(PipeAsync))];
+            if (_connection is null)
+            {
+                var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync();
+                _connection = connection;
+            }
+
+            await RunBatchAsync(_connection, batch);
         }
 
-        return write.Done.Task;
-    }
-
-    private async Task PipeAsync()
-    {
-        NpgsqlConnection? connection = null;
-        var batch = new List<Write>(MaxBatch);
-        try
+        public override async ValueTask ResetAsync()
         {
-            while (await _writes.Reader.WaitToReadAsync())
+            if (_connection is not null)
             {
-                while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
-                {
-                    batch.Add(write);
-                }
-
-                if (batch.Count == 0)
-                {
-                    // Another connection took them.
-                    continue;
-                }
-
-                try
-                {
-                    connection ??= await OpenAsync();
-                    await RunBatchAsync(connection, batch);
-                }
-                catch (Exception exception)
-                {
-                    // The connection failed (or could not open): what is unanswered fails, and the next batch opens anew.
-                    batch.ForEach(write => write.Done.TrySetException(exception));
-                    if (connection is not null)
-                    {
-                        await connection.DisposeAsync();
-                        connection = null;
-                    }
-                }
-
-                batch.Clear();
+                await _connection.DisposeAsync();
+                _connection = null;
             }
         }
-        finally
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
-
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = new NpgsqlConnection(DatabaseExtensions.PostgresConnectionString(options.Value.ConnectionString));
-        await connection.OpenAsync();
-        return connection;
     }
 
     /// <summary>
@@ -188,21 +140,4 @@ public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : IAsync
             parameters.AddWithValue($"p{i}", write.Values[i] ?? DBNull.Value);
         }
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        _writes.Writer.TryComplete();
-        Task[]? pipes;
-        lock (_starting)
-        {
-            pipes = _pipes;
-        }
-
-        if (pipes is not null)
-        {
-            await Task.WhenAll(pipes);
-        }
-    }
-
-    private sealed record Write(string Sql, object?[] Values, bool Scalar, TaskCompletionSource<object?> Done);
 }

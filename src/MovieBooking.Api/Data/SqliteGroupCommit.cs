@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using SQLitePCL;
@@ -13,91 +12,50 @@ namespace MovieBooking.Api.Data;
 /// a batch whose commit fails answers every write in it with that failure. A write is answered only once its batch
 /// has committed. Batches take the <see cref="WriteGate"/> like every other SQLite writer.
 /// </summary>
-public sealed class SqliteGroupCommit(WriteGate gate, IOptions<DatabaseOptions> options) : IAsyncDisposable
+public sealed class SqliteGroupCommit(WriteGate gate, IOptions<DatabaseOptions> options) : BatchedWrites(lanes: 1)
 {
-    private const int MaxBatch = 64;
+    protected override Lane NewLane() => new SqliteLane(gate, options.Value.ConnectionString);
 
-    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _starting = new();
-    private Task? _writer;
-
-    /// <summary>Runs one statement with named parameters <c>@p0</c>, <c>@p1</c>…; answers its first value or its row count.</summary>
-    public Task<object?> RunAsync(string sql, object?[] values, bool scalar)
+    private sealed class SqliteLane(WriteGate gate, string connectionString) : Lane
     {
-        var write = new Write(sql, values, scalar, new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+        private SqliteConnection? _connection;
 
-        lock (_starting)
+        public override async Task WriteAsync(List<Write> batch)
         {
-            _writer ??= Task.Run(WriteBatchesAsync);
-        }
-
-        return write.Done.Task;
-    }
-
-    private async Task WriteBatchesAsync()
-    {
-        SqliteConnection? connection = null;
-        var commands = new Dictionary<string, SqliteCommand>(StringComparer.Ordinal);
-        var batch = new List<Write>(MaxBatch);
-        try
-        {
-            while (await _writes.Reader.WaitToReadAsync())
+            using (await gate.EnterAsync(CancellationToken.None))
             {
-                while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
+                _connection ??= Open(connectionString);
+                if (!Commit(_connection, _commands, batch))
                 {
-                    batch.Add(write);
+                    // The connection may be unusable; the next batch opens a new one.
+                    await ResetAsync();
                 }
-
-                using (await gate.EnterAsync(CancellationToken.None))
-                {
-                    try
-                    {
-                        connection ??= Open(options.Value.ConnectionString, commands);
-                        if (!Commit(connection, commands, batch))
-                        {
-                            // The connection may be unusable; the next batch opens a new one.
-                            Close(ref connection, commands);
-                        }
-                    }
-                    catch (Exception exception)
-                    {
-                        // Opening failed: this batch fails, and the next one tries again.
-                        batch.ForEach(write => write.Done.TrySetException(exception));
-                        Close(ref connection, commands);
-                    }
-                }
-
-                batch.Clear();
             }
         }
-        finally
-        {
-            Close(ref connection, commands);
-        }
-    }
 
-    private static SqliteConnection Open(string connectionString, Dictionary<string, SqliteCommand> commands)
-    {
-        commands.Clear();
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var settings = connection.CreateCommand();
-        settings.CommandText = SqlitePragmas.Pragmas;
-        settings.ExecuteNonQuery();
-        return connection;
-    }
-
-    private static void Close(ref SqliteConnection? connection, Dictionary<string, SqliteCommand> commands)
-    {
-        foreach (var command in commands.Values)
+        public override ValueTask ResetAsync()
         {
-            command.Dispose();
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            _commands.Clear();
+            _connection?.Dispose();
+            _connection = null;
+            return ValueTask.CompletedTask;
         }
 
-        commands.Clear();
-        connection?.Dispose();
-        connection = null;
+        private static SqliteConnection Open(string connectionString)
+        {
+            var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var settings = connection.CreateCommand();
+            settings.CommandText = SqlitePragmas.Pragmas;
+            settings.ExecuteNonQuery();
+            return connection;
+        }
     }
 
     /// <summary>Runs the batch in one transaction and answers every write; false when the batch failed as a whole.</summary>
@@ -171,21 +129,4 @@ public sealed class SqliteGroupCommit(WriteGate gate, IOptions<DatabaseOptions> 
 
         return write.Scalar ? command.ExecuteScalar() : command.ExecuteNonQuery();
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        _writes.Writer.TryComplete();
-        Task? writer;
-        lock (_starting)
-        {
-            writer = _writer;
-        }
-
-        if (writer is not null)
-        {
-            await writer;
-        }
-    }
-
-    private sealed record Write(string Sql, object?[] Values, bool Scalar, TaskCompletionSource<object?> Done);
 }
