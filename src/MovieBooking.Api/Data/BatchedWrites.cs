@@ -3,18 +3,18 @@ using System.Threading.Channels;
 namespace MovieBooking.Api.Data;
 
 /// <summary>
-/// Queues single-statement writes and hands the ones waiting to a lane as one batch when the lane is free. Each lane
-/// keeps its own connection and runs one batch at a time; the derived class says how a batch runs and answers each
+/// Queues single-statement writes and hands the ones waiting to one lane as a batch whenever the lane is free. The
+/// lane keeps its own connection and runs one batch at a time; the derived class says how a batch runs and answers each
 /// write. A batch whose lane fails (a connection that breaks or cannot open) answers its unanswered writes with the
 /// failure, and the lane starts afresh with the next batch.
 /// </summary>
-public abstract class BatchedWrites(int lanes) : IAsyncDisposable
+public abstract class BatchedWrites : IAsyncDisposable
 {
     protected const int MaxBatch = 64;
 
-    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = lanes == 1 });
+    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _starting = new();
-    private Task[]? _lanes;
+    private Task? _lane;
 
     /// <summary>Runs one statement with named parameters <c>@p0</c>, <c>@p1</c>…; answers its first value or its row count.</summary>
     public Task<object?> RunAsync(string sql, object?[] values, bool scalar)
@@ -24,7 +24,7 @@ public abstract class BatchedWrites(int lanes) : IAsyncDisposable
 
         lock (_starting)
         {
-            _lanes ??= [.. Enumerable.Range(0, lanes).Select(_ => Task.Run(RunLaneAsync))];
+            _lane ??= Task.Run(RunLaneAsync);
         }
 
         return write.Done.Task;
@@ -44,36 +44,32 @@ public abstract class BatchedWrites(int lanes) : IAsyncDisposable
                 batch.Add(write);
             }
 
-            // Empty when another lane took them first.
-            if (batch.Count > 0)
+            try
             {
-                try
-                {
-                    await lane.WriteAsync(batch);
-                }
-                catch (Exception exception)
-                {
-                    batch.ForEach(write => write.Done.TrySetException(exception));
-                    await lane.ResetAsync();
-                }
-
-                batch.Clear();
+                await lane.WriteAsync(batch);
             }
+            catch (Exception exception)
+            {
+                batch.ForEach(write => write.Done.TrySetException(exception));
+                await lane.ResetAsync();
+            }
+
+            batch.Clear();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         _writes.Writer.TryComplete();
-        Task[]? running;
+        Task? running;
         lock (_starting)
         {
-            running = _lanes;
+            running = _lane;
         }
 
         if (running is not null)
         {
-            await Task.WhenAll(running);
+            await running;
         }
 
         GC.SuppressFinalize(this);
@@ -88,7 +84,8 @@ public abstract class BatchedWrites(int lanes) : IAsyncDisposable
         /// <summary>Drops the connection; the next batch opens a new one.</summary>
         public abstract ValueTask ResetAsync();
 
-        public ValueTask DisposeAsync() => ResetAsync();
+        /// <summary>The lane is done: drops the connection (a lane still answering writes in the background waits for them).</summary>
+        public virtual ValueTask DisposeAsync() => ResetAsync();
     }
 
     protected sealed record Write(string Sql, object?[] Values, bool Scalar, TaskCompletionSource<object?> Done);

@@ -4,31 +4,53 @@ using Npgsql;
 namespace MovieBooking.Api.Data;
 
 /// <summary>
-/// Pipelining for PostgreSQL's most frequent writes (holds and releases). Most of a small statement's cost is the
-/// round trip around it (waking the server process and the service, one network write each way), so the writes
-/// waiting while a batch runs go out together as the next batch, in one round trip. Each write is still its own
-/// transaction: an error barrier follows every statement, so each commits or fails by itself, exactly as it would
-/// alone. A few connections each run one batch at a time, so a write that waits for a row lock delays only the
-/// writes of its own batch.
+/// Pipelining for PostgreSQL's most frequent writes (holds and releases). Most of a small statement's cost is not the
+/// statement: it is the round trip, the transaction around it, and waking the server process and the service. So, as
+/// SQLite's group commit does, one connection sends the writes queued while its last batch ran as the next batch, in
+/// one round trip and one transaction, and answers them once that transaction committed.
+/// <list type="bullet">
+/// <item>A batch must not hold other writers up. It gives up waiting for a row lock after <see cref="LockTimeout"/>, far
+/// under PostgreSQL's deadlock timeout (a second unless configured otherwise), so when a batch and another transaction
+/// deadlock, the batch is the one that yields.</item>
+/// <item>A batch that fails has changed nothing. The write whose statement failed runs again alone, on a connection of
+/// its own and without the lock timeout, and answers for itself; the rest of the batch runs again without it.</item>
+/// </list>
 /// </summary>
-public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : BatchedWrites(lanes: 2)
+public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : BatchedWrites
 {
-    protected override Lane NewLane() => new PostgresLane(DatabaseExtensions.PostgresConnectionString(options.Value.ConnectionString));
+    /// <summary>How long a batch waits for a row lock before it gives up and runs again without the waiting write.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(50);
 
-    private sealed class PostgresLane(string connectionString) : Lane
+    // Built when the first write comes: the service makes a pipeline whichever database it runs on.
+    protected override Lane NewLane()
     {
+        var alone = DatabaseExtensions.PostgresConnectionString(options.Value.ConnectionString);
+        var batches = new NpgsqlConnectionStringBuilder(alone) { IncludeFailedBatchedCommand = true };
+        batches.Options = $"{batches.Options} -c lock_timeout={(int)LockTimeout.TotalMilliseconds}".Trim();
+        return new PostgresLane(batches.ConnectionString, alone);
+    }
+
+    private sealed class PostgresLane(string batches, string alone) : Lane
+    {
+        private readonly List<Task> _runningAlone = [];
         private NpgsqlConnection? _connection;
 
         public override async Task WriteAsync(List<Write> batch)
         {
             if (_connection is null)
             {
-                var connection = new NpgsqlConnection(connectionString);
+                var connection = new NpgsqlConnection(batches);
                 await connection.OpenAsync();
                 _connection = connection;
             }
 
-            await RunBatchAsync(_connection, batch);
+            _runningAlone.RemoveAll(task => task.IsCompleted);
+            var pending = batch;
+            while (pending.Count > 0 && await RunBatchAsync(_connection, pending) is var failed and >= 0)
+            {
+                _runningAlone.Add(RunAloneAsync(alone, pending[failed]));
+                pending = [.. pending.Where((_, i) => i != failed)];
+            }
         }
 
         public override async ValueTask ResetAsync()
@@ -39,23 +61,22 @@ public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : Batche
                 _connection = null;
             }
         }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await Task.WhenAll(_runningAlone);
+            await base.DisposeAsync();
+        }
     }
 
     /// <summary>
-    /// Runs the batch and answers every write. When a statement fails, the others of the batch have still run in their
-    /// own transactions: one that changed rows keeps its outcome, and one that changed nothing (the failed one among
-    /// them) had no effect, so it runs again alone and answers for itself. A value returned by a statement after the
-    /// failure is lost with it (the reader skips the rest), so such a write fails unless it changed nothing.
+    /// Runs the writes as one transaction and answers each once it committed: its first value, or its row count.
+    /// Answers -1 then. When a statement fails, nothing of the batch stands and nothing is answered; the answer is the
+    /// failed write's index (the first write's when the server does not name the statement).
     /// </summary>
-    private static async Task RunBatchAsync(NpgsqlConnection connection, List<Write> batch)
+    private static async Task<int> RunBatchAsync(NpgsqlConnection connection, List<Write> batch)
     {
-        if (batch.Count == 1)
-        {
-            await RunAloneAsync(connection, batch[0]);
-            return;
-        }
-
-        await using var commands = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
+        await using var commands = new NpgsqlBatch(connection);
         foreach (var write in batch)
         {
             var command = new NpgsqlBatchCommand(write.Sql);
@@ -64,10 +85,9 @@ public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : Batche
         }
 
         var values = new object?[batch.Count];
-        var read = new bool[batch.Count];
-        var failed = false;
         try
         {
+            // The reader is done, and the transaction committed, once every result up to the server's ready message is read.
             await using var reader = await commands.ExecuteReaderAsync();
             // Each scalar statement (RETURNING) has a result set, in order; the others have none.
             var first = true;
@@ -85,49 +105,33 @@ public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : Batche
 
                 first = false;
                 values[i] = await reader.ReadAsync() ? reader.GetValue(0) : null;
-                read[i] = true;
             }
         }
-        catch (NpgsqlException exception) when (exception is PostgresException || exception.InnerException is AggregateException)
+        catch (PostgresException exception)
         {
-            // Statements failed on the server; the connection stays usable.
-            failed = true;
+            // The server rolled the batch back.
+            return exception.BatchCommand is { } failed ? Math.Max(commands.BatchCommands.IndexOf(failed), 0) : 0;
         }
 
         for (var i = 0; i < batch.Count; i++)
         {
-            var write = batch[i];
-            var affected = commands.BatchCommands[i].RecordsAffected;
-            if (read[i] || (!failed && write.Scalar))
-            {
-                write.Done.TrySetResult(values[i]);
-            }
-            else if (!failed || (affected > 0 && !write.Scalar))
-            {
-                write.Done.TrySetResult(affected);
-            }
-            else if (affected <= 0)
-            {
-                // Nothing changed (-1: the statement failed or never completed).
-                await RunAloneAsync(connection, write);
-            }
-            else
-            {
-                write.Done.TrySetException(new InvalidOperationException(
-                    "The statement ran, but its answer was lost with the failure of another statement of its batch."));
-            }
+            batch[i].Done.TrySetResult(batch[i].Scalar ? values[i] : commands.BatchCommands[i].RecordsAffected);
         }
+
+        return -1;
     }
 
-    private static async Task RunAloneAsync(NpgsqlConnection connection, Write write)
+    private static async Task RunAloneAsync(string connectionString, Write write)
     {
-        await using var command = new NpgsqlCommand(write.Sql, connection);
-        AddParameters(command.Parameters, write);
         try
         {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(write.Sql, connection);
+            AddParameters(command.Parameters, write);
             write.Done.TrySetResult(write.Scalar ? await command.ExecuteScalarAsync() : await command.ExecuteNonQueryAsync());
         }
-        catch (PostgresException exception)
+        catch (Exception exception)
         {
             write.Done.TrySetException(exception);
         }

@@ -12,7 +12,7 @@ namespace MovieBooking.Api.Data;
 /// a batch whose commit fails answers every write in it with that failure. A write is answered only once its batch
 /// has committed. Batches take the <see cref="WriteGate"/> like every other SQLite writer.
 /// </summary>
-public sealed class SqliteGroupCommit(WriteGate gate, IOptions<DatabaseOptions> options) : BatchedWrites(lanes: 1)
+public sealed class SqliteGroupCommit(WriteGate gate, IOptions<DatabaseOptions> options) : BatchedWrites
 {
     protected override Lane NewLane() => new SqliteLane(gate, options.Value.ConnectionString);
 

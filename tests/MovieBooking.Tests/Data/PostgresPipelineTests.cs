@@ -67,6 +67,78 @@ public sealed class PostgresPipelineTests : IAsyncLifetime
         Assert.Single(answers, a => a is null);
     }
 
+    [Fact]
+    public async Task A_batch_waiting_for_a_row_lock_gives_way_and_the_other_writes_go_on()
+    {
+        await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1'), ('A2')");
+        await using var other = await OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await ExecuteAsync(other, "UPDATE seats SET holder = 'other' WHERE id = 'A1'");
+
+        var blocked = _writes.RunAsync(Take, ["A1", "pipeline"], scalar: false);
+        var free = _writes.RunAsync(Take, ["A2", "pipeline"], scalar: false);
+
+        // Not a timing bound: behind the lock, the write would wait for as long as the other transaction lasts.
+        Assert.Equal(1, await free.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(blocked.IsCompleted);
+        await transaction.CommitAsync();
+        Assert.Equal(1, await blocked);
+        Assert.Equal("pipeline", await HolderAsync("A1"));
+    }
+
+    [Fact]
+    public async Task In_a_deadlock_with_another_transaction_the_batch_yields_and_runs_again()
+    {
+        await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1'), ('A2')");
+        await using var other = await OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await ExecuteAsync(other, "UPDATE seats SET holder = 'other' WHERE id = 'A1'");
+
+        // Queued before a fresh pipeline's connection opens, so the three run as one batch: it locks A2, pauses, then
+        // waits for A1, which the other transaction holds.
+        await using var writes = new PostgresPipeline(Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _connectionString }));
+        var second = writes.RunAsync(Take, ["A2", "pipeline"], scalar: false);
+        var pause = writes.RunAsync("SELECT 'paused' FROM pg_sleep(0.5)", [], scalar: true);
+        var first = writes.RunAsync(Take, ["A1", "pipeline"], scalar: false);
+        await WaitUntilAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'");
+
+        // The other transaction now waits for A2 first, so a deadlock check would make it the victim; the batch must
+        // give way before that (its lock timeout), and this update goes through.
+        await ExecuteAsync(other, "UPDATE seats SET holder = 'other' WHERE id = 'A2'");
+        await transaction.CommitAsync();
+
+        Assert.Equal([1, 1], await Task.WhenAll(first, second));
+        Assert.Equal("paused", await pause);
+        Assert.Equal("pipeline", await HolderAsync("A1"));
+        Assert.Equal("pipeline", await HolderAsync("A2"));
+    }
+
+    private const string Take = "UPDATE seats SET holder = @p1 WHERE id = @p0";
+
+    private async Task WaitUntilAsync(string countSql)
+    {
+        await using var connection = await OpenAsync();
+        await using var count = new NpgsqlCommand(countSql, connection);
+        for (var tries = 0; (long)(await count.ExecuteScalarAsync())! == 0; tries++)
+        {
+            Assert.True(tries < 3000, $"Never true: {countSql}");
+            await Task.Delay(10);
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<string?> HolderAsync(string seat)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
