@@ -70,10 +70,8 @@ public sealed class PostgresPipelineTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_waiting_for_a_row_lock_gives_way_and_the_other_writes_go_on()
     {
-        await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1'), ('A2')");
-        await using var other = await OpenAsync();
-        await using var transaction = await other.BeginTransactionAsync();
-        await ExecuteAsync(other, "UPDATE seats SET holder = 'other' WHERE id = 'A1'");
+        await using var other = await OtherHoldingA1Async();
+        var transaction = other.Transaction;
 
         var blocked = _writes.RunAsync(Take, ["A1", "pipeline"], scalar: false);
         var free = _writes.RunAsync(Take, ["A2", "pipeline"], scalar: false);
@@ -89,10 +87,8 @@ public sealed class PostgresPipelineTests : IAsyncLifetime
     [Fact]
     public async Task In_a_deadlock_with_another_transaction_the_batch_yields_and_runs_again()
     {
-        await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1'), ('A2')");
-        await using var other = await OpenAsync();
-        await using var transaction = await other.BeginTransactionAsync();
-        await ExecuteAsync(other, "UPDATE seats SET holder = 'other' WHERE id = 'A1'");
+        await using var other = await OtherHoldingA1Async();
+        var transaction = other.Transaction;
 
         // Queued before a fresh pipeline's connection opens, so the three run as one batch: it locks A2, pauses, then
         // waits for A1, which the other transaction holds.
@@ -104,7 +100,7 @@ public sealed class PostgresPipelineTests : IAsyncLifetime
 
         // The other transaction now waits for A2 first, so a deadlock check would make it the victim; the batch must
         // give way before that (its lock timeout), and this update goes through.
-        await ExecuteAsync(other, "UPDATE seats SET holder = 'other' WHERE id = 'A2'");
+        await ExecuteAsync(other.Connection, "UPDATE seats SET holder = 'other' WHERE id = 'A2'");
         await transaction.CommitAsync();
 
         Assert.Equal([1, 1], await Task.WhenAll(first, second));
@@ -114,6 +110,25 @@ public sealed class PostgresPipelineTests : IAsyncLifetime
     }
 
     private const string Take = "UPDATE seats SET holder = @p1 WHERE id = @p0";
+
+    /// <summary>Seats A1 and A2, and another transaction, still open, that has changed A1 and so holds its row lock.</summary>
+    private async Task<OpenTransaction> OtherHoldingA1Async()
+    {
+        await ExecuteAsync("INSERT INTO seats (id) VALUES ('A1'), ('A2')");
+        var connection = await OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, "UPDATE seats SET holder = 'other' WHERE id = 'A1'");
+        return new OpenTransaction(connection, transaction);
+    }
+
+    private sealed record OpenTransaction(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
 
     private async Task WaitUntilAsync(string countSql)
     {
