@@ -67,9 +67,9 @@ internal sealed class DatabaseHoldStore(
 
     /// <summary>
     /// Runs one write statement as a plain command: holds and releases are the most frequent writes, and a raw query
-    /// through EF Core builds its query pipeline around every call. On SQLite the write joins the next group commit,
-    /// so the writes queued behind SQLite's single writer share one transaction; on PostgreSQL it joins the next
-    /// pipelined batch, in its own transaction. Answers the statement's first value, or its row count.
+    /// through EF Core builds its query pipeline around every call. The write joins the next batch of its database
+    /// (SQLite's group commit, PostgreSQL's pipeline): the writes queued meanwhile run in one transaction, each seeing
+    /// the ones before it, and are answered once it committed. Answers the statement's first value, or its row count.
     /// </summary>
     private Task<object?> WriteAsync(string sql, object[] values, bool scalar) =>
         Postgres
