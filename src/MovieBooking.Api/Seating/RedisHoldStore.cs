@@ -15,7 +15,7 @@ namespace MovieBooking.Api.Seating;
 /// <item><c>:hold:&lt;id&gt;</c>, the hold (user, expiry, seats, and whether a booking took it), gone once released.</item>
 /// <item><c>:user:&lt;id&gt;</c>, a sorted set of the user's held seats by expiry, for the per-user limit.</item>
 /// <item><c>:sold</c>, a copy of the database's sold seats, loaded on first use and again after Redis lost it
-/// (<c>:sold-loaded</c> marks it loaded).</item>
+/// (its member <c>*loaded</c> marks it loaded).</item>
 /// </list>
 /// Outside the tag, <c>hold:&lt;id&gt;</c> maps a hold id to its show, user, expiry and seats, so a hold is found in
 /// one read.
@@ -29,35 +29,52 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
 
     // A hold or release that changes seats reports the change in the same script (RedisSeatBackplane.AnnounceFunction).
 
-    // KEYS: user set, hold, held map, sold set, sold-loaded marker, feed;
+    // Lua helpers shared by the scripts. Each command costs a script about a microsecond on top of its own work, so
+    // the scripts read and write all of a hold's seats with one command each (HMGET, HSET, HDEL, ZADD, ZREM).
+    //   expiry(value): the expiry (ms) of a held map value "holdId|expiresAtMs".
+    //   extend(key, ttl): gives the key at least ttl ms to live, never less than it has (PEXPIRE … GT, Redis 7, treats a
+    //   key without an expiry as living forever, so one just written gets its first expiry with a plain PEXPIRE).
+    private const string Helpers = """
+        local function expiry(value) return tonumber(string.match(value, '|(%d+)$')) end
+        local function extend(key, ttl)
+          if redis.call('PEXPIRE', key, ttl, 'GT') == 0 and redis.call('PTTL', key) == -1 then redis.call('PEXPIRE', key, ttl) end
+        end
+
+        """;
+
+    // KEYS: user set, hold, held map, sold set, feed;
     // ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, the announcement (4), seat ids…
-    private const string HoldScript = RedisSeatBackplane.AnnounceFunction + """
-        if redis.call('EXISTS', KEYS[5]) == 0 then return {'LOAD'} end
+    // The sold set holds the marker LOADED once it has been filled from the database (see LoadSoldSeatsAsync), so one
+    // SMISMEMBER tells whether it is loaded and which of the seats are sold.
+    private const string HoldScript = RedisSeatBackplane.AnnounceFunction + Helpers + $$"""
         local now = tonumber(ARGV[4])
-        local first = 11
-        local n = #ARGV - first + 1
+        local seats = {unpack(ARGV, 11)}
+        local sold = redis.call('SMISMEMBER', KEYS[4], '{{SoldLoaded}}', unpack(seats))
+        if sold[1] == 0 then return {'LOAD'} end
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
         local held = redis.call('ZCARD', KEYS[1])
-        if held + n > tonumber(ARGV[5]) then return {'LIMIT', tostring(held)} end
+        if held + #seats > tonumber(ARGV[5]) then return {'LIMIT', tostring(held)} end
+        local current = redis.call('HMGET', KEYS[3], unpack(seats))
         local taken = {}
-        for i = first, #ARGV do
-          local current = redis.call('HGET', KEYS[3], ARGV[i])
-          local live = current and tonumber(string.match(current, '|(%d+)$')) > now
-          if live or redis.call('SISMEMBER', KEYS[4], ARGV[i]) == 1 then taken[#taken + 1] = ARGV[i] end
+        for i, seat in ipairs(seats) do
+          if sold[i + 1] == 1 or (current[i] and expiry(current[i]) > now) then taken[#taken + 1] = seat end
         end
         if #taken > 0 then return {'TAKEN', unpack(taken)} end
         local value = ARGV[1] .. '|' .. ARGV[6]
-        for i = first, #ARGV do
-          redis.call('HSET', KEYS[3], ARGV[i], value)
-          redis.call('ZADD', KEYS[1], ARGV[6], ARGV[i])
+        local fields, members = {}, {}
+        for i, seat in ipairs(seats) do
+          fields[2 * i - 1], fields[2 * i] = seat, value
+          members[2 * i - 1], members[2 * i] = ARGV[6], seat
         end
-        local ttl = tonumber(ARGV[3])
-        for _, key in ipairs({KEYS[1], KEYS[3]}) do
-          if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
-        end
-        redis.call('HSET', KEYS[2], 'user', ARGV[2], 'expires', ARGV[6], 'seats', table.concat(ARGV, ',', first))
+        redis.call('HSET', KEYS[3], unpack(fields))
+        redis.call('ZADD', KEYS[1], unpack(members))
+        local ttl = ARGV[3]
+        -- The user's set was empty, and so gone, before this hold: it is new and gets its first expiry.
+        if held == 0 then redis.call('PEXPIRE', KEYS[1], ttl) else extend(KEYS[1], ttl) end
+        extend(KEYS[3], ttl)
+        redis.call('HSET', KEYS[2], 'user', ARGV[2], 'expires', ARGV[6], 'seats', table.concat(seats, ','))
         redis.call('PEXPIRE', KEYS[2], ttl)
-        announce(KEYS[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+        announce(KEYS[5], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
         return {'OK'}
         """;
 
@@ -71,13 +88,17 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
           if hold[1] ~= ARGV[3] or tonumber(hold[2]) <= tonumber(ARGV[4]) then return 'GONE' end
           if hold[4] then return 'BOOKED' end
         end
+        local seats = {}
+        for seat in string.gmatch(hold[3], '[^,]+') do seats[#seats + 1] = seat end
+        local current = redis.call('HMGET', KEYS[3], unpack(seats))
         local prefix = ARGV[1] .. '|'
-        for seat in string.gmatch(hold[3], '[^,]+') do
-          local current = redis.call('HGET', KEYS[3], seat)
-          if current and string.sub(current, 1, #prefix) == prefix then
-            redis.call('HDEL', KEYS[3], seat)
-            redis.call('ZREM', KEYS[1], seat)
-          end
+        local ours = {}
+        for i, seat in ipairs(seats) do
+          if current[i] and string.sub(current[i], 1, #prefix) == prefix then ours[#ours + 1] = seat end
+        end
+        if #ours > 0 then
+          redis.call('HDEL', KEYS[3], unpack(ours))
+          redis.call('ZREM', KEYS[1], unpack(ours))
         end
         redis.call('DEL', KEYS[2])
         if ARGV[2] == 'own' then announce(KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]) end
@@ -93,18 +114,21 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         """;
 
     // KEYS: held map; ARGV: hold id, now ms, seat ids… → the seats another live hold has.
-    private const string FenceScript = """
+    private const string FenceScript = Helpers + """
         local prefix = ARGV[1] .. '|'
         local now = tonumber(ARGV[2])
+        local seats = {unpack(ARGV, 3)}
+        local current = redis.call('HMGET', KEYS[1], unpack(seats))
         local taken = {}
-        for i = 3, #ARGV do
-          local current = redis.call('HGET', KEYS[1], ARGV[i])
-          if current and string.sub(current, 1, #prefix) ~= prefix and tonumber(string.match(current, '|(%d+)$')) > now then
-            taken[#taken + 1] = ARGV[i]
-          end
+        for i, seat in ipairs(seats) do
+          local value = current[i]
+          if value and string.sub(value, 1, #prefix) ~= prefix and expiry(value) > now then taken[#taken + 1] = seat end
         end
         return taken
         """;
+
+    // The sold set's member that marks it loaded from the database; no seat id looks like it.
+    private const string SoldLoaded = "*loaded";
 
     public bool AnnouncesHoldsAndReleases => true;
 
@@ -115,7 +139,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         var ttl = hold.ExpiresAt - request.Now + Grace;
         RedisKey[] keys =
         [
-            UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), SoldKey(tag), SoldLoadedKey(tag),
+            UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag), SoldKey(tag),
             RedisSeatBackplane.FeedKey(hold.ShowId),
         ];
         RedisValue[] args =
@@ -157,15 +181,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
             .Where(s => s.ShowId == showId && s.Status == SeatStatus.Booked)
             .Select(s => s.SeatId)
             .ToListAsync(cancellationToken);
-        var tag = Tag(showId);
-        var batch = Database.CreateTransaction();
-        if (sold.Count > 0)
-        {
-            _ = batch.SetAddAsync(SoldKey(tag), [.. sold.Select(s => (RedisValue)s)]);
-        }
-
-        _ = batch.StringSetAsync(SoldLoadedKey(tag), "1");
-        await batch.ExecuteAsync();
+        await Database.SetAddAsync(SoldKey(Tag(showId)), [SoldLoaded, .. sold.Select(s => (RedisValue)s)]);
     }
 
     public async Task<Hold?> FindAsync(Guid holdId, CancellationToken cancellationToken)
@@ -269,8 +285,6 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
     private static RedisKey MapKey(string tag) => $"{tag}:held";
 
     private static RedisKey SoldKey(string tag) => $"{tag}:sold";
-
-    private static RedisKey SoldLoadedKey(string tag) => $"{tag}:sold-loaded";
 
     private static RedisKey HoldRef(Guid holdId) => $"hold:{holdId}";
 }
