@@ -149,10 +149,13 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
             .. hold.SeatIds.Select(s => (RedisValue)s),
         ];
 
-        // The reference goes out with the script: nobody knows the new hold id before the answer, and it is
-        // removed again if the hold is refused.
-        var reference = Database.StringSetAsync(HoldRef(hold.HoldId), Reference(hold), ttl);
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(HoldScript, keys, args))!;
+        // The reference goes out with the script, in one write: nobody knows the new hold id before the answer, and
+        // it is removed again if the hold is refused.
+        var batch = Database.CreateBatch();
+        var reference = batch.StringSetAsync(HoldRef(hold.HoldId), Reference(hold), ttl);
+        var script = batch.ScriptEvaluateAsync(HoldScript, keys, args);
+        batch.Execute();
+        var result = (RedisResult[])(await script)!;
         if ((string?)result[0] == "LOAD")
         {
             await LoadSoldSeatsAsync(hold.ShowId, cancellationToken);
