@@ -44,7 +44,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
 
     // KEYS: user set, hold, held map, sold set, feed;
     // ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, the announcement (4), seat ids…
-    // The sold set holds the marker LOADED once it has been filled from the database (see LoadSoldSeatsAsync), so one
+    // The sold set holds the member SoldLoaded once it has been filled from the database (LoadSoldSeatsAsync), so one
     // SMISMEMBER tells whether it is loaded and which of the seats are sold.
     private const string HoldScript = RedisSeatBackplane.AnnounceFunction + Helpers + $$"""
         local now = tonumber(ARGV[4])
