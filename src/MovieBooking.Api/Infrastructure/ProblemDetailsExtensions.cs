@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
 
 namespace MovieBooking.Api.Infrastructure;
 
@@ -18,6 +19,7 @@ public static class ProblemDetailsExtensions
         // that the answer can say what was wrong, not only that something was.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
         return builder;
     }
 
@@ -52,6 +54,39 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
                 Detail = badRequest.InnerException is System.Text.Json.JsonException json
                     ? $"The body is not valid JSON for this request: {json.Message}"
                     : badRequest.Message,
+            },
+        });
+    }
+}
+
+/// <summary>
+/// Turns Redis being unreachable or not answering in time into a 503 problem with <c>Retry-After</c>: the service is
+/// fine and the request may well succeed once Redis is back.
+/// </summary>
+internal sealed class RedisUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<RedisUnavailableExceptionHandler> logger)
+    : IExceptionHandler
+{
+    private const string RetryAfterSeconds = "5";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not (RedisConnectionException or RedisTimeoutException))
+        {
+            return false;
+        }
+
+        logger.LogWarning(exception, "Redis did not answer {Method} {Path}.", httpContext.Request.Method, httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Temporarily unavailable",
+                Detail = "Redis did not answer in time. Try again in a few seconds.",
             },
         });
     }
