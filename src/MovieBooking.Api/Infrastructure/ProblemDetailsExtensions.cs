@@ -42,20 +42,10 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
             return false;
         }
 
-        httpContext.Response.StatusCode = badRequest.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = badRequest.StatusCode,
-                Title = "The request is malformed.",
-                Detail = badRequest.InnerException is System.Text.Json.JsonException json
-                    ? $"The body is not valid JSON for this request: {json.Message}"
-                    : badRequest.Message,
-            },
-        });
+        return await problems.WriteExceptionProblemAsync(httpContext, exception, badRequest.StatusCode, "The request is malformed.",
+            badRequest.InnerException is System.Text.Json.JsonException json
+                ? $"The body is not valid JSON for this request: {json.Message}"
+                : badRequest.Message);
     }
 }
 
@@ -76,18 +66,24 @@ internal sealed class RedisUnavailableExceptionHandler(IProblemDetailsService pr
         }
 
         logger.LogWarning(exception, "Redis did not answer {Method} {Path}.", httpContext.Request.Method, httpContext.Request.Path);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return await problems.WriteExceptionProblemAsync(httpContext, exception, StatusCodes.Status503ServiceUnavailable,
+            "Temporarily unavailable", "Redis did not answer in time. Try again in a few seconds.");
+    }
+}
+
+internal static class ExceptionProblems
+{
+    /// <summary>Answers a handled exception with a problem of the given status.</summary>
+    public static async ValueTask<bool> WriteExceptionProblemAsync(
+        this IProblemDetailsService problems, HttpContext httpContext, Exception exception, int status, string title, string detail)
+    {
+        httpContext.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Temporarily unavailable",
-                Detail = "Redis did not answer in time. Try again in a few seconds.",
-            },
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
 }
