@@ -70,9 +70,9 @@ public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : Batche
     }
 
     /// <summary>
-    /// Runs the writes as one transaction and answers each once it committed: its first value, or its row count.
-    /// Answers -1 then. When a statement fails, nothing of the batch stands and nothing is answered; the answer is the
-    /// failed write's index (the first write's when the server does not name the statement).
+    /// Runs the writes as one transaction and answers each once it committed (its first value, or its row count), then
+    /// returns -1. When a statement fails, nothing of the batch stands and nothing is answered; it returns the failed
+    /// write's index (the first write's when the server does not name the statement).
     /// </summary>
     private static async Task<int> RunBatchAsync(NpgsqlConnection connection, List<Write> batch)
     {

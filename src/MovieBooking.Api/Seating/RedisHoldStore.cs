@@ -155,6 +155,8 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         var reference = batch.StringSetAsync(HoldRef(hold.HoldId), Reference(hold), ttl);
         var script = batch.ScriptEvaluateAsync(HoldScript, keys, args);
         batch.Execute();
+        // Both awaited together, so neither's failure (Redis gone) goes unobserved.
+        await Task.WhenAll(reference, script);
         var result = (RedisResult[])(await script)!;
         if ((string?)result[0] == "LOAD")
         {
@@ -162,7 +164,6 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
             result = (RedisResult[])(await Database.ScriptEvaluateAsync(HoldScript, keys, args))!;
         }
 
-        await reference;
         var status = (string?)result[0];
         if (status != "OK")
         {
