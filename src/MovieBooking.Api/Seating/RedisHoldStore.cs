@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Realtime;
 using StackExchange.Redis;
@@ -18,10 +19,14 @@ namespace MovieBooking.Api.Seating;
 /// (its member <c>*loaded</c> marks it loaded).</item>
 /// </list>
 /// Outside the tag, <c>hold:&lt;id&gt;</c> maps a hold id to its show, user, expiry and seats, so a hold is found in
-/// one read.
+/// one read. The instance that made a hold also remembers it until it lapses, so the usual release, through the same
+/// instance, goes straight to the release script without that read; the script still decides whether the hold is there.
 /// </summary>
-internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScopeFactory scopes) : IHoldStore
+internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScopeFactory scopes) : IHoldStore, IDisposable
 {
+    /// <summary>Holds this instance remembers at most; past that, a release looks its hold up in Redis.</summary>
+    internal const int RememberedHolds = 50_000;
+
     // SE.Redis sends a script once and then runs it by its SHA (EVALSHA), reloading it if the server lost it.
 
     // Keys outlive their hold a little so a lapsed hold can still be read for its booking's bookkeeping.
@@ -130,6 +135,11 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
     // The sold set's member that marks it loaded from the database; no seat id looks like it.
     private const string SoldLoaded = "*loaded";
 
+    // Holds made here, by id, until they lapse. What a hold is (show, user, seats, expiry) never changes, and whether
+    // it is still held is judged by the release script, so a hold released through another instance is merely
+    // remembered a little longer than needed.
+    private readonly MemoryCache _madeHere = new(new MemoryCacheOptions { SizeLimit = RememberedHolds });
+
     public bool AnnouncesHoldsAndReleases => true;
 
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken cancellationToken)
@@ -165,7 +175,12 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         }
 
         var status = (string?)result[0];
-        if (status != "OK")
+        if (status == "OK")
+        {
+            // Its lifetime measured from now, as the cache's clock may not be the service's.
+            _madeHere.Set(hold.HoldId, hold, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = hold.ExpiresAt - request.Now });
+        }
+        else
         {
             await Database.KeyDeleteAsync(HoldRef(hold.HoldId));
         }
@@ -208,7 +223,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
 
     public async Task<HoldRelease> ReleaseOwnAsync(Guid holdId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hold = await FindAsync(holdId, cancellationToken);
+        var hold = _madeHere.TryGetValue(holdId, out Hold? madeHere) ? madeHere : await FindAsync(holdId, cancellationToken);
         if (hold is null || hold.UserId != userId)
         {
             return new HoldRelease.NotFound();
@@ -228,6 +243,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         var outcome = (string?)await Database.ScriptEvaluateAsync(ReleaseScript,
             [UserKey(tag, userId), HoldKey(tag, holdId), MapKey(tag), RedisSeatBackplane.FeedKey(showId)],
             [holdId.ToString(), mode, userId.ToString(), now.ToUnixTimeMilliseconds(), .. RedisSeatBackplane.Announcement(showId, showItself: false)]);
+        _madeHere.Remove(holdId);
         if (outcome == "OK")
         {
             // Not awaited: the hold itself is gone, and this connection sends the deletion ahead of any later command,
@@ -276,6 +292,8 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         await Database.SetRemoveAsync(SoldKey(Tag(showId)), [.. seatIds.Select(s => (RedisValue)s)]);
 
     private IDatabase Database => redis.GetDatabase();
+
+    public void Dispose() => _madeHere.Dispose();
 
     private static string Reference(Hold hold) =>
         string.Create(CultureInfo.InvariantCulture, $"{hold.ShowId}|{hold.UserId}|{hold.ExpiresAt.ToUnixTimeMilliseconds()}|{string.Join(',', hold.SeatIds)}");

@@ -1,9 +1,13 @@
+using System.Net;
 using MovieBooking.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace MovieBooking.Tests.Bookings;
 
-/// <summary>The keys the Redis hold store writes for a show lapse on their own, and a later hold never shortens them.</summary>
+/// <summary>
+/// The keys the Redis hold store writes for a show lapse on their own, a later hold never shortens them, and the
+/// instance that made a hold releases it without reading its reference.
+/// </summary>
 public sealed class RedisHoldKeysTests(RedisAppFixture fixture) : HoldsApiTestsBase(fixture), IClassFixture<RedisAppFixture>
 {
     // The hold lasts 5 minutes, and its keys a minute longer.
@@ -37,6 +41,20 @@ public sealed class RedisHoldKeysTests(RedisAppFixture fixture) : HoldsApiTestsB
         await db.KeyExpireAsync(map, TimeSpan.FromHours(1));
         await HoldAsync(shoppers[1], show, "B1");
         AssertLifetime(TimeSpan.FromHours(1), await db.KeyTimeToLiveAsync(map), map);
+    }
+
+    [Fact]
+    public async Task The_instance_that_made_a_hold_releases_it_without_reading_its_reference()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var hold = (await HoldAsync(shoppers[0], show, "C1", "C2")).GetProperty("holdId").GetString();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        Assert.True(await redis.GetDatabase().KeyDeleteAsync($"hold:{hold}"));
+
+        using var released = await shoppers[0].DeleteAsync(new Uri($"/api/holds/{hold}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NoContent, released.StatusCode);
+        var map = await SeatMapAsync(show);
+        Assert.Equal(("AVAILABLE", "AVAILABLE"), (map["C1"], map["C2"]));
     }
 
     private static void AssertLifetime(TimeSpan expected, TimeSpan? actual, RedisKey key)

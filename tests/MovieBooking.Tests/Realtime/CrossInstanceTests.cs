@@ -115,6 +115,30 @@ public sealed class CrossInstanceTests(TwoInstancesFixture fixture) : IClassFixt
         Assert.Equal(lapsed.Data.GetRawText(), (await watcherOnFirst.NextAsync()).Data.GetRawText());
     }
 
+    [Fact]
+    public async Task A_hold_released_through_the_other_instance_is_gone_for_the_instance_that_made_it()
+    {
+        var (show, onFirst, onSecond) = await ShowAndShopperAsync();
+        var hold = new Uri($"/api/holds/{(await HoldAsync(onFirst, show, "A1", "A2")).GetProperty("holdId").GetString()}", UriKind.Relative);
+        using (var released = await onSecond.DeleteAsync(hold))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, released.StatusCode);
+        }
+
+        var email = $"next-{Guid.NewGuid():N}@example.com";
+        await _second.RegisterAsync(email, "Shopper#2026", "Next Shopper");
+        await HoldAsync(await fixture.Second.SignedInClientAsync(email, "Shopper#2026"), show, "A1");
+
+        // The first instance made the hold, but it is released: another release finds nothing and frees nothing.
+        using (var again = await onFirst.DeleteAsync(hold))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+
+        var map = await _first.SeatStatusesAsync(show);
+        Assert.Equal(("HELD", "AVAILABLE"), (map["A1"], map["A2"]));
+    }
+
     private async Task<(string Show, HttpClient OnFirst, HttpClient OnSecond)> ShowAndShopperAsync()
     {
         var actors = await fixture.ActorsAsync();
