@@ -73,6 +73,37 @@ internal sealed class BenchApi(HttpClient http)
         return tokens;
     }
 
+    /// <summary>The seats of the show that connection <paramref name="worker"/> of <paramref name="workers"/> has to itself.</summary>
+    public static string[] SeatsOf(int worker, int workers) => [.. SeatIds.Where((_, i) => i % workers == worker)];
+
+    /// <summary>Holds the seats for the user; the hold id, or null when the hold was refused.</summary>
+    public async Task<string?> HoldAsync(Recorder recorder, string token, string show, string[] seats)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/shows/{show}/holds") { Content = JsonContent.Create(new { seatIds = seats }) };
+        Authorize(request, token);
+        using var response = await recorder.SendAsync(http, request);
+        if (response?.StatusCode != HttpStatusCode.Created)
+        {
+            return null;
+        }
+
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("holdId").GetString();
+    }
+
+    /// <summary>Holds one of <paramref name="seats"/> after another and releases each hold (the release untimed), until stopped.</summary>
+    public async Task HoldAndReleaseAsync(Recorder recorder, string token, string show, string[] seats, CancellationToken stop)
+    {
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            if (await HoldAsync(recorder, token, show, [seats[n % seats.Length]]) is { } holdId)
+            {
+                using var release = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{holdId}");
+                Authorize(release, token);
+                using var released = await recorder.SendAsync(http, release, timed: false);
+            }
+        }
+    }
+
     public async Task<JsonElement> GetJsonAsync(string url, string? token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);

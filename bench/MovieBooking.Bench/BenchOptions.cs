@@ -4,7 +4,7 @@ namespace MovieBooking.Bench;
 
 internal sealed record BenchOptions(
     string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios,
-    int Watchers = 2000, double WatchRate = 40)
+    int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int Rounds = 10, double Window = 4)
 {
     public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "watchers"];
 
@@ -24,6 +24,9 @@ internal sealed record BenchOptions(
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--watchers" => options with { Watchers = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--watch-rate" => options with { WatchRate = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--compare" => options with { Compare = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => u.TrimEnd('/'))] },
+                "--rounds" => options with { Rounds = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--window" => options with { Window = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}.\n{Usage}"),
@@ -33,6 +36,11 @@ internal sealed record BenchOptions(
         if (options.Store is not ("sqlite" or "postgres" or "redis"))
         {
             throw new ArgumentException("--store is sqlite, postgres or redis.");
+        }
+
+        if (options.Compare is { Count: < 2 })
+        {
+            throw new ArgumentException("--compare takes two or more running services' URLs, separated by commas.");
         }
 
         if (options.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown)
@@ -54,5 +62,8 @@ internal sealed record BenchOptions(
           --watchers N                    open seat map streams in 'watchers' (default 2000)
           --watch-rate R                  holds and releases a second while they watch (default 40)
           --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, watchers (default all)
+          --compare URL,URL,…             instead: 'hold' on running services in turn, a window at a time (say, two builds)
+          --rounds N                      windows per service in --compare (default 10)
+          --window S                      seconds per window in --compare (default 4)
         """;
 }

@@ -18,6 +18,11 @@ catch (ArgumentException exception)
     return 2;
 }
 
+if (options.Compare is { } compared)
+{
+    return await Comparison.RunAsync(compared, options);
+}
+
 await using var service = options.Url is null ? await ServiceUnderTest.StartAsync(options.Store) : null;
 var url = options.Url ?? service!.Url;
 using var handler = new SocketsHttpHandler
@@ -67,20 +72,9 @@ foreach (var scenario in options.Scenarios)
             {
                 // Each connection holds and releases seats of its own, so every hold is granted.
                 var show = await api.CreateShowAsync();
-                results.Add(await Load.RunAsync("hold", options.Connections, options.Duration, async (worker, recorder, stop) =>
-                {
-                    var mine = seatIds.Where((_, i) => i % options.Connections == worker).ToArray();
-                    for (var n = 0; !stop.IsCancellationRequested; n++)
-                    {
-                        var holdId = await HoldAsync(recorder, tokens[worker], show, [mine[n % mine.Length]]);
-                        if (holdId is not null)
-                        {
-                            using var release = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{holdId}");
-                            BenchApi.Authorize(release, tokens[worker]);
-                            using var released = await recorder.SendAsync(http, release, timed: false);
-                        }
-                    }
-                }, options.Warmup));
+                results.Add(await Load.RunAsync("hold", options.Connections, options.Duration,
+                    (worker, recorder, stop) => api.HoldAndReleaseAsync(recorder, tokens[worker], show, BenchApi.SeatsOf(worker, options.Connections), stop),
+                    options.Warmup));
                 var map = await SeatMapAsync(show);
                 Check(map.Values.All(s => s == "AVAILABLE"), "hold: every released seat is available again");
                 break;
@@ -98,7 +92,7 @@ foreach (var scenario in options.Scenarios)
                     while (!stop.IsCancellationRequested && granted.Count < seatIds.Length)
                     {
                         var seat = seatIds[random.Next(seatIds.Length)];
-                        if (await HoldAsync(recorder, tokens[worker], show, [seat]) is not null)
+                        if (await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not null)
                         {
                             granted.Add(seat);
                         }
@@ -126,7 +120,7 @@ foreach (var scenario in options.Scenarios)
                 {
                     foreach (var seat in seatIds.Where((_, i) => i % options.Connections == worker))
                     {
-                        if (stop.IsCancellationRequested || await HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
+                        if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
                         {
                             continue;
                         }
@@ -158,7 +152,7 @@ foreach (var scenario in options.Scenarios)
                 {
                     foreach (var seat in seatIds.Where((_, i) => i % options.Connections == worker))
                     {
-                        if (stop.IsCancellationRequested || await HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
+                        if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
                         {
                             continue;
                         }
@@ -212,19 +206,6 @@ foreach (var scenario in options.Scenarios)
 
 Report();
 return failures.Count == 0 ? 0 : 1;
-
-async Task<string?> HoldAsync(Recorder recorder, string token, string show, string[] seats)
-{
-    using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/shows/{show}/holds") { Content = JsonContent.Create(new { seatIds = seats }) };
-    BenchApi.Authorize(request, token);
-    using var response = await recorder.SendAsync(http, request);
-    if (response?.StatusCode != HttpStatusCode.Created)
-    {
-        return null;
-    }
-
-    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("holdId").GetString();
-}
 
 async Task<Dictionary<string, string>> SeatMapAsync(string show)
 {
