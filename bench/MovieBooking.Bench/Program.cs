@@ -118,7 +118,7 @@ foreach (var scenario in options.Scenarios)
                 var booked = 0;
                 results.Add(await Load.RunAsync("booking", options.Connections, options.Duration, async (worker, recorder, stop) =>
                 {
-                    foreach (var seat in seatIds.Where((_, i) => i % options.Connections == worker))
+                    foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
                     {
                         if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
                         {
@@ -150,7 +150,7 @@ foreach (var scenario in options.Scenarios)
                 var confirmed = new ConcurrentBag<string>();
                 results.Add(await Load.RunAsync("payment", options.Connections, options.Duration, async (worker, recorder, stop) =>
                 {
-                    foreach (var seat in seatIds.Where((_, i) => i % options.Connections == worker))
+                    foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
                     {
                         if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
                         {

@@ -25,7 +25,7 @@ namespace MovieBooking.Api.Seating;
 internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScopeFactory scopes) : IHoldStore, IDisposable
 {
     /// <summary>Holds this instance remembers at most; past that, a release looks its hold up in Redis.</summary>
-    internal const int RememberedHolds = 50_000;
+    private const int RememberedHolds = 50_000;
 
     // SE.Redis sends a script once and then runs it by its SHA (EVALSHA), reloading it if the server lost it.
 
