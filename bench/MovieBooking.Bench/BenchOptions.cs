@@ -4,13 +4,13 @@ namespace MovieBooking.Bench;
 
 internal sealed record BenchOptions(
     string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios,
-    int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int Rounds = 10, double Window = 4)
+    int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int Rounds = 10, TimeSpan Window = default)
 {
     public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "watchers"];
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), AllScenarios);
+        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), AllScenarios, Window: TimeSpan.FromSeconds(4));
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -26,7 +26,7 @@ internal sealed record BenchOptions(
                 "--watch-rate" => options with { WatchRate = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--compare" => options with { Compare = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => u.TrimEnd('/'))] },
                 "--rounds" => options with { Rounds = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--window" => options with { Window = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--window" => options with { Window = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}.\n{Usage}"),
@@ -41,6 +41,11 @@ internal sealed record BenchOptions(
         if (options.Compare is { Count: < 2 })
         {
             throw new ArgumentException("--compare takes two or more running services' URLs, separated by commas.");
+        }
+
+        if (options.Rounds < 1 || options.Window <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("--rounds is at least 1 and --window more than 0 seconds.");
         }
 
         if (options.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown)

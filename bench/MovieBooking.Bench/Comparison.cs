@@ -26,7 +26,7 @@ internal static class Comparison
             await Load.RunAsync($"warm-up {i + 1}", options.Connections, options.Warmup, target.Loop(options.Connections));
         }
 
-        var window = TimeSpan.FromSeconds(options.Window);
+        var window = options.Window;
         for (var round = 0; round < options.Rounds; round++)
         {
             var order = round % 2 == 0 ? targets : Enumerable.Reverse(targets);
@@ -37,7 +37,7 @@ internal static class Comparison
         }
 
         Console.WriteLine();
-        Console.WriteLine($"hold, {options.Connections} connections, {options.Rounds} windows of {options.Window.ToString(CultureInfo.InvariantCulture)} s per service, in turn");
+        Console.WriteLine($"hold, {options.Connections} connections, {options.Rounds} windows of {window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s per service, in turn");
         Console.WriteLine("| service | requests/s | vs first | 5xx | failed | requests/s per window |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | --- |");
         var first = targets[0].RequestsPerSecond;
