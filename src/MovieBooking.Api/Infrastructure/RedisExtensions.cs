@@ -33,6 +33,7 @@ public static class RedisExtensions
         builder.Services.AddSingleton(new RedisConnector(options));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisConnector>());
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisConnector>().Multiplexer);
+        builder.Services.AddSingleton<RedisBatcher>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
         return builder;
     }

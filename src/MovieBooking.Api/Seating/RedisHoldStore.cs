@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Realtime;
 using StackExchange.Redis;
 
@@ -21,8 +22,10 @@ namespace MovieBooking.Api.Seating;
 /// Outside the tag, <c>hold:&lt;id&gt;</c> maps a hold id to its show, user, expiry and seats, so a hold is found in
 /// one read. The instance that made a hold also remembers it until it lapses, so the usual release, through the same
 /// instance, goes straight to the release script without that read; the script still decides whether the hold is there.
+/// Every command goes through the <see cref="RedisBatcher"/>, so concurrent requests share writes and the store's
+/// commands reach Redis in the order they were issued.
 /// </summary>
-internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScopeFactory scopes) : IHoldStore, IDisposable
+internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory scopes) : IHoldStore, IDisposable
 {
     /// <summary>Holds this instance remembers at most; past that, a release looks its hold up in Redis.</summary>
     private const int RememberedHolds = 50_000;
@@ -159,19 +162,17 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
             .. hold.SeatIds.Select(s => (RedisValue)s),
         ];
 
-        // The reference goes out with the script, in one write: nobody knows the new hold id before the answer, and
-        // it is removed again if the hold is refused.
-        var batch = Database.CreateBatch();
-        var reference = batch.StringSetAsync(HoldRef(hold.HoldId), Reference(hold), ttl);
-        var script = batch.ScriptEvaluateAsync(HoldScript, keys, args);
-        batch.Execute();
+        // The reference is queued just ahead of the script and reaches Redis first, usually in the same write: nobody
+        // knows the new hold id before the answer, and it is removed again if the hold is refused.
+        var reference = redis.SendAsync(batch => batch.StringSetAsync(HoldRef(hold.HoldId), Reference(hold), ttl));
+        var script = redis.SendAsync(batch => batch.ScriptEvaluateAsync(HoldScript, keys, args));
         // Both awaited together, so neither's failure (Redis gone) goes unobserved.
         await Task.WhenAll(reference, script);
         var result = (RedisResult[])(await script)!;
         if ((string?)result[0] == "LOAD")
         {
             await LoadSoldSeatsAsync(hold.ShowId, cancellationToken);
-            result = (RedisResult[])(await Database.ScriptEvaluateAsync(HoldScript, keys, args))!;
+            result = (RedisResult[])(await redis.SendAsync(batch => batch.ScriptEvaluateAsync(HoldScript, keys, args)))!;
         }
 
         var status = (string?)result[0];
@@ -182,7 +183,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
         }
         else
         {
-            await Database.KeyDeleteAsync(HoldRef(hold.HoldId));
+            await redis.SendAsync(batch => batch.KeyDeleteAsync(HoldRef(hold.HoldId)));
         }
 
         return status switch
@@ -200,12 +201,13 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
             .Where(s => s.ShowId == showId && s.Status == SeatStatus.Booked)
             .Select(s => s.SeatId)
             .ToListAsync(cancellationToken);
-        await Database.SetAddAsync(SoldKey(Tag(showId)), [SoldLoaded, .. sold.Select(s => (RedisValue)s)]);
+        RedisValue[] members = [SoldLoaded, .. sold.Select(s => (RedisValue)s)];
+        await redis.SendAsync(batch => batch.SetAddAsync(SoldKey(Tag(showId)), members));
     }
 
     public async Task<Hold?> FindAsync(Guid holdId, CancellationToken cancellationToken)
     {
-        var value = (string?)await Database.StringGetAsync(HoldRef(holdId));
+        var value = (string?)await redis.SendAsync(batch => batch.StringGetAsync(HoldRef(holdId)));
         var parts = value?.Split('|');
         if (parts is not { Length: 4 }
             || !Guid.TryParse(parts[0], out var showId)
@@ -240,28 +242,29 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
     private async Task<string?> RunReleaseAsync(Guid holdId, Guid showId, Guid userId, string mode, DateTimeOffset now)
     {
         var tag = Tag(showId);
-        var outcome = (string?)await Database.ScriptEvaluateAsync(ReleaseScript,
-            [UserKey(tag, userId), HoldKey(tag, holdId), MapKey(tag), RedisSeatBackplane.FeedKey(showId)],
-            [holdId.ToString(), mode, userId.ToString(), now.ToUnixTimeMilliseconds(), .. RedisSeatBackplane.Announcement(showId, showItself: false)]);
+        RedisKey[] keys = [UserKey(tag, userId), HoldKey(tag, holdId), MapKey(tag), RedisSeatBackplane.FeedKey(showId)];
+        RedisValue[] args =
+            [holdId.ToString(), mode, userId.ToString(), now.ToUnixTimeMilliseconds(), .. RedisSeatBackplane.Announcement(showId, showItself: false)];
+        var outcome = (string?)await redis.SendAsync(batch => batch.ScriptEvaluateAsync(ReleaseScript, keys, args));
         _madeHere.Remove(holdId);
         if (outcome == "OK")
         {
-            // Not awaited: the hold itself is gone, and this connection sends the deletion ahead of any later command,
+            // Not awaited: the hold itself is gone, and the deletion leaves ahead of any later command of this store,
             // so a lookup by this instance cannot find the reference any more.
-            Database.KeyDelete(HoldRef(holdId), CommandFlags.FireAndForget);
+            _ = redis.SendAsync(batch => batch.KeyDeleteAsync(HoldRef(holdId), CommandFlags.FireAndForget));
         }
 
         return outcome;
     }
 
     public async Task<bool> ClaimForBookingAsync(Hold hold, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (int)await Database.ScriptEvaluateAsync(ClaimScript, [HoldKey(Tag(hold.ShowId), hold.HoldId)],
-            [hold.UserId.ToString(), now.ToUnixTimeMilliseconds()]) == 1;
+        (int)await redis.SendAsync(batch => batch.ScriptEvaluateAsync(ClaimScript, [HoldKey(Tag(hold.ShowId), hold.HoldId)],
+            [hold.UserId.ToString(), now.ToUnixTimeMilliseconds()])) == 1;
 
     public async Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var held = new Dictionary<string, DateTimeOffset>();
-        foreach (var entry in await Database.HashGetAllAsync(MapKey(Tag(showId))))
+        foreach (var entry in await redis.SendAsync(batch => batch.HashGetAllAsync(MapKey(Tag(showId)))))
         {
             var value = (string)entry.Value!;
             var expires = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(value[(value.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture));
@@ -276,22 +279,23 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, IServiceScope
 
     public async Task<IReadOnlyList<string>> SeatsTakenFromAsync(Hold hold, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(FenceScript,
-            [MapKey(Tag(hold.ShowId))],
-            [hold.HoldId.ToString(), now.ToUnixTimeMilliseconds(), .. hold.SeatIds.Select(s => (RedisValue)s)]))!;
+        RedisValue[] args = [hold.HoldId.ToString(), now.ToUnixTimeMilliseconds(), .. hold.SeatIds.Select(s => (RedisValue)s)];
+        var result = (RedisResult[])(await redis.SendAsync(batch => batch.ScriptEvaluateAsync(FenceScript, [MapKey(Tag(hold.ShowId))], args)))!;
         return [.. result.Select(r => (string)r!)];
     }
 
     public async Task MarkSoldAsync(Hold hold, CancellationToken cancellationToken)
     {
-        await Database.SetAddAsync(SoldKey(Tag(hold.ShowId)), [.. hold.SeatIds.Select(s => (RedisValue)s)]);
+        RedisValue[] seats = [.. hold.SeatIds.Select(s => (RedisValue)s)];
+        await redis.SendAsync(batch => batch.SetAddAsync(SoldKey(Tag(hold.ShowId)), seats));
         await ReleaseAsync(hold, cancellationToken);
     }
 
-    public async Task ReturnSoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken) =>
-        await Database.SetRemoveAsync(SoldKey(Tag(showId)), [.. seatIds.Select(s => (RedisValue)s)]);
-
-    private IDatabase Database => redis.GetDatabase();
+    public async Task ReturnSoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken)
+    {
+        RedisValue[] seats = [.. seatIds.Select(s => (RedisValue)s)];
+        await redis.SendAsync(batch => batch.SetRemoveAsync(SoldKey(Tag(showId)), seats));
+    }
 
     public void Dispose() => _madeHere.Dispose();
 
