@@ -76,6 +76,15 @@ internal sealed class BenchApi(HttpClient http)
     /// <summary>The seats of the show that connection <paramref name="worker"/> of <paramref name="workers"/> has to itself.</summary>
     public static string[] SeatsOf(int worker, int workers) => [.. SeatIds.Where((_, i) => i % workers == worker)];
 
+    /// <summary>Asks for the service's health, one request after another, until stopped.</summary>
+    public async Task HealthAsync(Recorder recorder, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            using var response = await recorder.SendAsync(http, new HttpRequestMessage(HttpMethod.Get, "/api/health"));
+        }
+    }
+
     /// <summary>Holds the seats for the user; the hold id, or null when the hold was refused.</summary>
     public async Task<string?> HoldAsync(Recorder recorder, string token, string show, string[] seats)
     {

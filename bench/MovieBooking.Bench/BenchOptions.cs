@@ -8,6 +8,9 @@ internal sealed record BenchOptions(
 {
     public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "watchers"];
 
+    /// <summary>The scenarios <c>--compare</c> can weigh.</summary>
+    public static readonly string[] ComparedScenarios = ["health", "hold"];
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), AllScenarios, Window: TimeSpan.FromSeconds(4));
@@ -38,9 +41,19 @@ internal sealed record BenchOptions(
             throw new ArgumentException("--store is sqlite, postgres or redis.");
         }
 
-        if (options.Compare is { Count: < 2 })
+        if (options.Compare is { } compared)
         {
-            throw new ArgumentException("--compare takes two or more running services' URLs, separated by commas.");
+            // Compared on hold unless told otherwise; health beside it gives each service's ratio.
+            options = ReferenceEquals(options.Scenarios, AllScenarios) ? options with { Scenarios = ["hold"] } : options;
+            if (options.Scenarios.Except(ComparedScenarios).FirstOrDefault() is { } other)
+            {
+                throw new ArgumentException($"--compare runs {string.Join(" and ", ComparedScenarios)}, not {other}.");
+            }
+
+            if (compared.Count < 2 && options.Scenarios.Distinct().Count() < 2)
+            {
+                throw new ArgumentException("--compare takes two or more running services' URLs, separated by commas, or one with --scenarios health,hold.");
+            }
         }
 
         if (options.Rounds < 1 || options.Window <= TimeSpan.Zero)
@@ -67,8 +80,9 @@ internal sealed record BenchOptions(
           --watchers N                    open seat map streams in 'watchers' (default 2000)
           --watch-rate R                  holds and releases a second while they watch (default 40)
           --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, watchers (default all)
-          --compare URL,URL,…             instead: 'hold' on running services in turn, a window at a time (say, two builds)
-          --rounds N                      windows per service in --compare (default 10)
+          --compare URL,URL,…             instead: 'hold' on running services in turn, a window at a time (say, two builds);
+                                          with --scenarios health,hold, both in turn and each service's hold/health ratio
+          --rounds N                      windows per service and scenario in --compare (default 10)
           --window S                      seconds per window in --compare (default 4)
         """;
 }

@@ -46,13 +46,7 @@ foreach (var scenario in options.Scenarios)
     switch (scenario)
     {
         case "health":
-            results.Add(await Load.RunAsync("health", options.Connections, options.Duration, async (_, recorder, stop) =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    using var response = await recorder.SendAsync(http, new HttpRequestMessage(HttpMethod.Get, "/api/health"));
-                }
-            }, options.Warmup));
+            results.Add(await Load.RunAsync("health", options.Connections, options.Duration, (_, recorder, stop) => api.HealthAsync(recorder, stop), options.Warmup));
             break;
 
         case "seatmap":
