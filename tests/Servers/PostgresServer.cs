@@ -75,14 +75,29 @@ public sealed class PostgresServer
             await ExternalProcess.RunAsync("chown", [user, root]);
         }
 
-        var port = ExternalProcess.FreeTcpPort();
         await ExternalProcess.RunAsAsync(user, initdb, ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
-        string[] settings =
-        [
-            $"-p {port}", $"-k {root}", "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c synchronous_commit=off",
-            "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=128MB",
-        ];
-        await ExternalProcess.RunAsAsync(user, pgCtl, ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-o", string.Join(' ', settings), "start"]);
+        var log = Path.Combine(root, "server.log");
+        int port;
+        for (var attempt = 1; ; attempt++)
+        {
+            // Chosen just before the start; a free port can still be taken meanwhile (as the local port of a connection
+            // the tests open), and then the start is tried again on another.
+            port = ExternalProcess.FreeTcpPort();
+            string[] settings =
+            [
+                $"-p {port}", $"-k {root}", "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c synchronous_commit=off",
+                "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=128MB",
+            ];
+            try
+            {
+                await ExternalProcess.RunAsAsync(user, pgCtl, ["-D", data, "-l", log, "-w", "-o", string.Join(' ', settings), "start"]);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && File.ReadAllText(log).Contains("could not bind", StringComparison.Ordinal))
+            {
+                File.Delete(log);
+            }
+        }
 
         var server = new PostgresServer(
             $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=30", data, pgCtl);
