@@ -13,7 +13,7 @@ internal sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), AllScenarios, Window: TimeSpan.FromSeconds(4));
+        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), AllScenarios, Window: TimeSpan.FromSeconds(4));
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -76,7 +76,7 @@ internal sealed record BenchOptions(
           --connections N                 connections per scenario (default 64)
           --contended-connections N       connections racing in 'contended' (default 256)
           --duration S                    seconds per timed scenario (default 10)
-          --warmup S                      unrecorded seconds before health, seatmap and hold (default 10)
+          --warmup S                      unrecorded seconds before health, seatmap and hold (default 30)
           --watchers N                    open seat map streams in 'watchers' (default 2000)
           --watch-rate R                  holds and releases a second while they watch (default 40)
           --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, watchers (default all)

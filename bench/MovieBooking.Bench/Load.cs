@@ -1,13 +1,20 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using HdrHistogram;
 
 namespace MovieBooking.Bench;
 
-/// <summary>Latency and status counts of one scenario, recorded by many workers.</summary>
+/// <summary>
+/// Latency and status counts of one scenario, recorded by many workers. Each thread records its latencies into a
+/// histogram of its own, so the workers never wait for one another; they are merged once the scenario is over.
+/// </summary>
 internal sealed class Recorder
 {
-    private readonly object _gate = new();
-    private readonly LongHistogram _latency = new(TimeStamp.Minutes(1), 3);
+    // The histogram the current thread records into, and whose it is.
+    [ThreadStatic]
+    private static (Recorder Owner, LongHistogram Histogram)? _threadLatency;
+
+    private readonly ConcurrentBag<LongHistogram> _latency = [];
 
     public long Requests;
     public long Success;
@@ -25,11 +32,7 @@ internal sealed class Recorder
             var status = (int)response.StatusCode;
             if (timed)
             {
-                var elapsed = Stopwatch.GetTimestamp() - start;
-                lock (_gate)
-                {
-                    _latency.RecordValue(elapsed);
-                }
+                ThreadLatency().RecordValue(Stopwatch.GetTimestamp() - start);
             }
 
             Interlocked.Increment(ref Requests);
@@ -59,20 +62,43 @@ internal sealed class Recorder
         }
     }
 
+    /// <summary>The latency at <paramref name="percentile"/>, once the scenario's workers are done.</summary>
     public double PercentileMs(double percentile)
     {
-        lock (_gate)
-        {
-            return _latency.TotalCount == 0 ? 0 : _latency.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
-        }
+        var latency = Latency();
+        return latency.TotalCount == 0 ? 0 : latency.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
     }
 
+    /// <summary>The longest latency, once the scenario's workers are done.</summary>
     public double MaxMs()
     {
-        lock (_gate)
+        var latency = Latency();
+        return latency.TotalCount == 0 ? 0 : latency.GetMaxValue() * 1000.0 / Stopwatch.Frequency;
+    }
+
+    private static LongHistogram NewHistogram() => new(TimeStamp.Minutes(1), 3);
+
+    private LongHistogram ThreadLatency()
+    {
+        if (_threadLatency is not { } mine || mine.Owner != this)
         {
-            return _latency.TotalCount == 0 ? 0 : _latency.GetMaxValue() * 1000.0 / Stopwatch.Frequency;
+            mine = (this, NewHistogram());
+            _latency.Add(mine.Histogram);
+            _threadLatency = mine;
         }
+
+        return mine.Histogram;
+    }
+
+    private LongHistogram Latency()
+    {
+        var all = NewHistogram();
+        foreach (var histogram in _latency)
+        {
+            all.Add(histogram);
+        }
+
+        return all;
     }
 }
 

@@ -119,7 +119,7 @@ foreach (var scenario in options.Scenarios)
                             continue;
                         }
 
-                        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(new { holdId }) };
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = BenchApi.Content(BenchApi.Body(new { holdId })) };
                         BenchApi.Authorize(request, tokens[worker]);
                         using var response = await recorder.SendAsync(http, request);
                         if (response?.StatusCode == HttpStatusCode.Created)
@@ -211,7 +211,7 @@ async Task<Dictionary<string, string>> SeatMapAsync(string show)
 
 async Task<JsonElement?> PostAsync(Recorder recorder, string? token, string url, object? body, HttpStatusCode expected = HttpStatusCode.Created)
 {
-    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = body is null ? null : JsonContent.Create(body) };
+    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = body is null ? null : BenchApi.Content(BenchApi.Body(body)) };
     if (token is not null)
     {
         BenchApi.Authorize(request, token);

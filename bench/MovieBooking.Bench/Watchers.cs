@@ -118,7 +118,7 @@ internal sealed class Watchers(Uri url, HttpClient http, IReadOnlyList<string> t
     private async Task<string?> HoldAsync(string show, string seat, string token)
     {
         _answered[(seat, "HELD")] = Pending;
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/shows/{show}/holds") { Content = JsonContent.Create(new { seatIds = new[] { seat } }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/shows/{show}/holds") { Content = BenchApi.Content(BenchApi.Body(new { seatIds = new[] { seat } })) };
         BenchApi.Authorize(request, token);
         using var response = await http.SendAsync(request);
         _answered[(seat, "HELD")] = Stopwatch.GetTimestamp();
