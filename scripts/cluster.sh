@@ -72,13 +72,12 @@ start_redis() {
 start_instances() {
   echo "Building the service (Release)…"
   dotnet build "$root/src/MovieBooking.Api" -c Release -o "$dir/api" -v q -nologo >"$dir/build.log"
-  if [ ! -f "$dir/secrets.env" ]; then
-    # Shared by every instance: tokens and tickets signed by one are good on all.
-    {
-      echo "Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 -w0)"
-      echo "Tickets__SigningKey=$(head -c 32 /dev/urandom | base64 -w0)"
-    } >"$dir/secrets.env"
-  fi
+  # Shared by every instance: tokens, tickets and sandbox payments signed by one are good on all. Made once; a
+  # secret missing from an older file is added.
+  touch "$dir/secrets.env"
+  for secret in Jwt__SigningKey:48 Tickets__SigningKey:32 Payments__Sandbox__KeySecret:32 Payments__Sandbox__WebhookSecret:32; do
+    grep -q "^${secret%%:*}=" "$dir/secrets.env" || echo "${secret%%:*}=$(head -c "${secret##*:}" /dev/urandom | base64 -w0)" >>"$dir/secrets.env"
+  done
   for i in $(seq 1 "$instances"); do
     (
       set -a
@@ -90,6 +89,7 @@ start_instances() {
         Database__Provider=Postgres \
         ConnectionStrings__Default="Host=127.0.0.1;Port=$pg_port;Database=moviebooking;Username=postgres" \
         Redis__Configuration="127.0.0.1:$redis_port" \
+        Payments__Gateway="${Payments__Gateway:-sandbox}" Payments__Sandbox__Enabled="${Payments__Sandbox__Enabled:-true}" \
         Seed__Demo=$([ "$i" -eq 1 ] && echo true || echo false) \
         nohup dotnet "$dir/api/MovieBooking.Api.dll" >"$dir/api-$i.log" 2>&1 &
       echo $! >"$dir/api-$i.pid"

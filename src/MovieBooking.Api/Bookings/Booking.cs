@@ -23,8 +23,11 @@ public sealed class Booking
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>The payment that confirmed the booking.</summary>
+    /// <summary>The payment that confirmed the booking, or whose money it owes back when it could not be sold.</summary>
     public Guid? PaymentId { get; set; }
+
+    /// <summary>When its customer or its show's theatre cancelled it; a repeated cancellation answers the same.</summary>
+    public DateTimeOffset? CancelledAt { get; set; }
 
     /// <summary>What is (or was) paid back, in minor units, once a paid booking is cancelled or could not be sold.</summary>
     public long? RefundAmount { get; set; }

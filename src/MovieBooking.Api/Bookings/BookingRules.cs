@@ -6,13 +6,14 @@ public static class BookingLifecycle
     private static readonly Dictionary<BookingStatus, BookingStatus[]> Next = new()
     {
         // A captured payment whose seats could not be sold is refunded.
-        [BookingStatus.PendingPayment] = [BookingStatus.Confirmed, BookingStatus.Failed, BookingStatus.Expired, BookingStatus.Cancelled, BookingStatus.Refunded],
+        [BookingStatus.PendingPayment] = [BookingStatus.Confirmed, BookingStatus.Failed, BookingStatus.Expired, BookingStatus.Cancelled],
         [BookingStatus.Confirmed] = [BookingStatus.Cancelled],
-        // A cancelled unpaid booking may still be paid late; a cancelled paid one is refunded.
+        // A cancelled unpaid booking may still be paid late; a cancelled booking owing a refund is REFUNDED once it is made.
         [BookingStatus.Cancelled] = [BookingStatus.Refunded, BookingStatus.Confirmed],
-        // A payment captured after expiry or a failed attempt either confirms the booking (seats still free) or is refunded.
-        [BookingStatus.Expired] = [BookingStatus.Confirmed, BookingStatus.Refunded],
-        [BookingStatus.Failed] = [BookingStatus.Confirmed, BookingStatus.Refunded],
+        // A payment captured after expiry or a failed attempt confirms the booking (seats still free), or the booking is
+        // cancelled owing it back.
+        [BookingStatus.Expired] = [BookingStatus.Confirmed, BookingStatus.Cancelled],
+        [BookingStatus.Failed] = [BookingStatus.Confirmed, BookingStatus.Cancelled],
         [BookingStatus.Refunded] = [],
     };
 

@@ -112,7 +112,7 @@ public sealed class BookingService(
     public Task<Booking?> FindAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken) =>
         db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
 
-    /// <summary>An unpaid booking is cancelled by its owner; its seats are free at once.</summary>
+    /// <summary>An unpaid booking is cancelled by its owner; its seats are free at once. Cancelling it again answers the same.</summary>
     public async Task<BookingOutcome> CancelAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken)
     {
         var booking = await FindAsync(userId, bookingId, cancellationToken);
@@ -121,13 +121,17 @@ public sealed class BookingService(
             return new BookingOutcome.NotFound();
         }
 
-        if (!await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Cancelled, cancellationToken))
+        if (booking.CancelledAt is null && !await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Cancelled, cancellationToken, cancelled: true))
         {
-            var current = await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.Status).FirstAsync(cancellationToken);
-            return new BookingOutcome.Conflict("Booking cannot be cancelled",
-                $"A booking in status {BookingStatusNames.Of(current)} cannot be cancelled here.");
+            var current = await db.Bookings.Where(b => b.Id == bookingId).Select(b => new { b.Status, b.CancelledAt }).FirstAsync(cancellationToken);
+            if (current.CancelledAt is null)
+            {
+                return new BookingOutcome.Conflict("Booking cannot be cancelled",
+                    $"A booking in status {BookingStatusNames.Of(current.Status)} cannot be cancelled here.");
+            }
         }
 
+        // Released again on a repeat, in case the first attempt failed after the status changed.
         await holds.ReleaseAsync(HoldOf(booking), cancellationToken);
         changes.SeatsChanged(booking.ShowId);
         return new BookingOutcome.Done((await FindAsync(userId, bookingId, cancellationToken))!);
@@ -225,22 +229,40 @@ public sealed class BookingService(
 
     /// <summary>
     /// Takes back a confirmed booking's sale: CONFIRMED → CANCELLED with the refund it is owed, its seats free again,
-    /// in one transaction. False when the booking was not confirmed.
+    /// and the debt recorded by <paramref name="oweRefund"/> (given the payment that confirmed the booking), all in one
+    /// transaction. A customer cannot take back a booking whose ticket was admitted; a cancelled show can.
     /// </summary>
-    public async Task<bool> UnsellAsync(Guid bookingId, long refundAmount, string reason, CancellationToken cancellationToken)
+    public async Task<UnsellResult> UnsellAsync(
+        Guid bookingId, long refundAmount, string reason, bool byCustomer, Func<Guid, CancellationToken, Task<bool>> oweRefund,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(oweRefund);
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
-        if (booking is null)
+        if (booking?.PaymentId is not { } paymentId)
         {
-            return false;
+            return UnsellResult.NotConfirmed;
         }
 
         using (await gate.EnterAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (!await MoveAsync(bookingId, BookingStatus.Confirmed, BookingStatus.Cancelled, cancellationToken, refundAmount, reason))
+            if (!await MoveAsync(bookingId, BookingStatus.Confirmed, BookingStatus.Cancelled, cancellationToken, refundAmount, reason, cancelled: true))
             {
-                return false;
+                return UnsellResult.NotConfirmed;
+            }
+
+            // Read after the booking row is ours: a check-in that committed first is seen here, and one that comes later
+            // waits for this transaction and then finds the booking cancelled.
+            if (byCustomer && await db.Tickets.AnyAsync(t => t.BookingId == bookingId && t.CheckedInAt != null, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return UnsellResult.Admitted;
+            }
+
+            if (!await oweRefund(paymentId, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                throw new InvalidOperationException($"Booking {bookingId} is confirmed but its payment {paymentId} is not captured.");
             }
 
             await db.ShowSeats
@@ -252,16 +274,40 @@ public sealed class BookingService(
 
         await holds.ReturnSoldAsync(booking.ShowId, [.. booking.Seats.Select(s => s.SeatId)], cancellationToken);
         changes.SeatsChanged(booking.ShowId);
-        return true;
+        return UnsellResult.Done;
     }
 
-    /// <summary>A paid booking whose seats could not be sold to it ends REFUNDED, with the reason. False if it moved meanwhile.</summary>
-    public Task<bool> RefundUnsoldAsync(Guid bookingId, BookingStatus from, long refundAmount, string reason, CancellationToken cancellationToken) =>
-        MoveAsync(bookingId, from, BookingStatus.Refunded, cancellationToken, refundAmount, reason);
+    /// <summary>
+    /// A booking that was never sold but whose payment was captured (its seats were gone) is cancelled owing
+    /// <paramref name="paymentId"/> back. Joins the caller's transaction, which records the payment's side of the debt.
+    /// </summary>
+    public async Task<bool> CancelOwingAsync(
+        Guid bookingId, BookingStatus from, Guid paymentId, long refundAmount, string reason, CancellationToken cancellationToken)
+    {
+        if (from is BookingStatus.Confirmed or BookingStatus.Refunded)
+        {
+            return false;
+        }
 
-    /// <summary>A cancelled booking whose refund the gateway completed becomes REFUNDED.</summary>
-    public Task<bool> CompleteRefundAsync(Guid bookingId, CancellationToken cancellationToken) =>
-        MoveAsync(bookingId, BookingStatus.Cancelled, BookingStatus.Refunded, cancellationToken);
+        var now = time.GetUtcNow();
+        return await db.Bookings
+            .Where(b => b.Id == bookingId && b.Status == from && b.RefundAmount == null)
+            .ExecuteUpdateAsync(b => b
+                .SetProperty(x => x.Status, BookingStatus.Cancelled)
+                .SetProperty(x => x.RefundAmount, refundAmount)
+                .SetProperty(x => x.RefundReason, reason)
+                .SetProperty(x => x.PaymentId, paymentId)
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// A cancelled booking whose refund the gateway completed becomes REFUNDED, when <paramref name="paymentId"/> is the
+    /// payment it was owed. Joins the caller's transaction, which completes the payment.
+    /// </summary>
+    public async Task<bool> CompleteRefundAsync(Guid bookingId, Guid paymentId, CancellationToken cancellationToken) =>
+        await db.Bookings
+            .Where(b => b.Id == bookingId && b.Status == BookingStatus.Cancelled && b.PaymentId == paymentId && b.RefundAmount != null)
+            .ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, BookingStatus.Refunded).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken) == 1;
 
     /// <summary>An unpaid booking whose payment failed becomes FAILED and its seats are free at once.</summary>
     public async Task<bool> FailAsync(Guid bookingId, CancellationToken cancellationToken)
@@ -295,7 +341,7 @@ public sealed class BookingService(
     /// <summary>One guarded update: the status changes only if it still is <paramref name="from"/>.</summary>
     private async Task<bool> MoveAsync(
         Guid bookingId, BookingStatus from, BookingStatus to, CancellationToken cancellationToken,
-        long? refundAmount = null, string? refundReason = null, Guid? paymentId = null)
+        long? refundAmount = null, string? refundReason = null, Guid? paymentId = null, bool cancelled = false)
     {
         if (!BookingLifecycle.CanMove(from, to))
         {
@@ -317,6 +363,11 @@ public sealed class BookingService(
                 {
                     b.SetProperty(x => x.PaymentId, paymentId);
                 }
+
+                if (cancelled)
+                {
+                    b.SetProperty(x => x.CancelledAt, now);
+                }
             }, cancellationToken) == 1;
     }
 
@@ -325,6 +376,17 @@ public sealed class BookingService(
 
     private static BookingOutcome.Conflict HoldAlreadyBooked() =>
         new("Hold already booked", "This hold has already been turned into a booking.");
+}
+
+public enum UnsellResult
+{
+    Done,
+
+    /// <summary>The booking was not confirmed (any more).</summary>
+    NotConfirmed,
+
+    /// <summary>Its ticket was admitted at the door.</summary>
+    Admitted,
 }
 
 public static class BookingStatusNames

@@ -32,6 +32,8 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
     public DbSet<SandboxOrder> SandboxOrders => Set<SandboxOrder>();
+    public DbSet<SandboxRefund> SandboxRefunds => Set<SandboxRefund>();
+    public DbSet<SandboxWebhook> SandboxWebhooks => Set<SandboxWebhook>();
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Identity;
 
@@ -25,6 +26,8 @@ public static class IdentityExtensions
         services.AddOptions<JwtOptions>()
             .BindConfiguration(JwtOptions.Section)
             .ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((jwt, environment) => DevelopmentSecrets.Refuse(environment, ("Jwt:SigningKey", jwt.SigningKey)) is null,
+                $"Jwt:SigningKey is the published development secret; outside Development set a secret of your own (Jwt__SigningKey).")
             .ValidateOnStart();
 
         services.AddHttpContextAccessor();
@@ -32,7 +35,7 @@ public static class IdentityExtensions
         services.AddScoped<TokenService>();
         services.AddScoped<LoginThrottle>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-        services.AddSingleton<ValidatedTokenCache>();
+        services.AddSingleton(sp => new ValidatedTokenCache(ValidatedTokenCache.UserInDatabase(sp.GetRequiredService<IServiceScopeFactory>())));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

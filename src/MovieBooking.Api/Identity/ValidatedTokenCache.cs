@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -8,9 +9,10 @@ namespace MovieBooking.Api.Identity;
 /// Validates an access token's signature and claims once and then remembers the outcome, keyed by the whole token
 /// (signature included), so a client's later requests skip the signature check and the claims parsing. The token's
 /// lifetime is still judged on every request, by the same rule and clock as a first validation; refused tokens are
-/// never remembered. A token is self-contained, so the first outcome is the outcome for as long as it lives.
+/// never remembered. A token whose subject is not a user id of this service, or names no user, is refused (a 401, not
+/// a failure further in), checked once per token.
 /// </summary>
-internal sealed class ValidatedTokenCache : JsonWebTokenHandler, IDisposable
+internal sealed class ValidatedTokenCache(Func<string, Task<bool>> isUser) : JsonWebTokenHandler, IDisposable
 {
     /// <summary>Distinct tokens remembered at most; past that, new tokens are validated in full every time.</summary>
     internal const int Capacity = 10_000;
@@ -35,6 +37,15 @@ internal sealed class ValidatedTokenCache : JsonWebTokenHandler, IDisposable
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result.IsValid && !await NamesAUserAsync(result))
+        {
+            return new TokenValidationResult
+            {
+                IsValid = false,
+                Exception = new SecurityTokenValidationException("The token's subject is not a user of this service."),
+            };
+        }
+
         if (result.IsValid)
         {
             // Read once here, so every request that reuses the result shares the same, already built identity.
@@ -44,6 +55,21 @@ internal sealed class ValidatedTokenCache : JsonWebTokenHandler, IDisposable
 
         return result;
     }
+
+    private async Task<bool> NamesAUserAsync(TokenValidationResult result) =>
+        result.Claims.TryGetValue(TokenClaims.Subject, out var subject) && subject is string id && await isUser(id);
+
+    /// <summary>Whether a token's subject is the id of a user of this service's database.</summary>
+    public static Func<string, Task<bool>> UserInDatabase(IServiceScopeFactory scopes) => async subject =>
+    {
+        if (!Guid.TryParse(subject, out var userId))
+        {
+            return false;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Data.MovieBookingDb>().Users.AnyAsync(u => u.Id == userId);
+    };
 
     private static bool IsLive(SecurityToken token, TokenValidationParameters parameters)
     {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using StackExchange.Redis;
 
 namespace MovieBooking.Api.Infrastructure;
 
@@ -19,7 +18,7 @@ public static class ProblemDetailsExtensions
         // that the answer can say what was wrong, not only that something was.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<UnavailableDependencyExceptionHandler>();
         return builder;
     }
 
@@ -50,26 +49,30 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
 }
 
 /// <summary>
-/// Turns Redis being unreachable or not answering in time into a 503 problem with <c>Retry-After</c>: the service is
-/// fine and the request may well succeed once Redis is back.
+/// Turns a dependency that is down or slow (Redis, the database, the payment gateway) into a 503 problem with
+/// <c>Retry-After</c>: the service itself is fine, nothing half done is left behind (every step is guarded or
+/// reconciled), and the same request may well succeed once the dependency is back.
 /// </summary>
-internal sealed class RedisUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<RedisUnavailableExceptionHandler> logger)
+internal sealed partial class UnavailableDependencyExceptionHandler(IProblemDetailsService problems, ILogger<UnavailableDependencyExceptionHandler> logger)
     : IExceptionHandler
 {
     private const string RetryAfterSeconds = "5";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (RedisConnectionException or RedisTimeoutException))
+        if (TransientFaults.Dependency(exception) is not { } dependency)
         {
             return false;
         }
 
-        logger.LogWarning(exception, "Redis did not answer {Method} {Path}.", httpContext.Request.Method, httpContext.Request.Path);
+        LogUnavailable(logger, dependency, httpContext.Request.Method, httpContext.Request.Path, exception);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         return await problems.WriteExceptionProblemAsync(httpContext, exception, StatusCodes.Status503ServiceUnavailable,
-            "Temporarily unavailable", "Redis did not answer in time. Try again in a few seconds.");
+            "Temporarily unavailable", $"{dependency} did not answer in time. Try again in a few seconds.");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} did not answer {Method} {Path}")]
+    private static partial void LogUnavailable(ILogger logger, string dependency, string method, PathString path, Exception exception);
 }
 
 internal static class ExceptionProblems

@@ -24,18 +24,23 @@ public sealed class Payment
     public long? RefundAmount { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Until when an instance's reconciler has claimed the payment; others leave it alone until then.</summary>
+    public DateTimeOffset? NextCheckAt { get; set; }
 }
 
 public enum PaymentStatus
 {
     Created,
 
-    /// <summary>Captured at the gateway; its booking is being settled (confirmed, or the payment refunded).</summary>
+    /// <summary>Captured at the gateway (as the gateway itself reports); its booking is being settled (confirmed, or the payment owed back).</summary>
     Settling,
 
     /// <summary>Captured and settled: it paid for its booking.</summary>
     Captured,
     Failed,
+
+    /// <summary>Owed back: recorded in the transaction that owes it, then sent and checked until the gateway reports it done.</summary>
     RefundPending,
     Refunded,
 }

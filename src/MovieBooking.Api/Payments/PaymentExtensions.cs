@@ -12,6 +12,7 @@ public static class PaymentExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PaymentOptions>, PaymentEnvironmentValidation>();
         var gateway = builder.Configuration[$"{PaymentOptions.Section}:{nameof(PaymentOptions.Gateway)}"] ?? SandboxGateway.GatewayName;
         switch (gateway)
         {
@@ -36,8 +37,11 @@ public static class PaymentExtensions
                 services.AddScoped<IPaymentGateway, StripeGateway>();
                 break;
             default:
-                services.AddScoped<SandboxGateway>();
-                services.AddScoped<IPaymentGateway>(sp => sp.GetRequiredService<SandboxGateway>());
+                services.AddSingleton<SandboxFaults>();
+                services.AddSingleton<SandboxGateway>();
+                services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SandboxGateway>());
+                services.AddSingleton<SandboxWebhookSender>();
+                services.AddHostedService(sp => sp.GetRequiredService<SandboxWebhookSender>());
                 break;
         }
 

@@ -22,7 +22,54 @@ public enum GatewayEventKind
 /// <summary>A verified webhook event, reduced to what the service acts on.</summary>
 public sealed record GatewayEvent(string EventId, string Type, GatewayEventKind Kind, string? OrderId, string? PaymentId, string? RefundId);
 
-public sealed record GatewayRefund(string RefundId, bool Completed);
+/// <summary>What the gateway says of an order: still open, paid (with the charge that paid it), or failed.</summary>
+public enum GatewayOrderState
+{
+    Open,
+    Paid,
+    Failed,
+}
+
+/// <summary>Money the gateway captured for an order: its payment id, amount in minor units and currency.</summary>
+public sealed record GatewayCharge(string PaymentId, long Amount, string Currency);
+
+public sealed record GatewayOrderStatus(GatewayOrderState State, GatewayCharge? Charge)
+{
+    public static readonly GatewayOrderStatus Open = new(GatewayOrderState.Open, null);
+    public static readonly GatewayOrderStatus Failed = new(GatewayOrderState.Failed, null);
+
+    public static GatewayOrderStatus Paid(GatewayCharge charge) => new(GatewayOrderState.Paid, charge);
+}
+
+public enum GatewayRefundState
+{
+    Pending,
+    Processed,
+    Failed,
+}
+
+public sealed record GatewayRefund(string RefundId, GatewayRefundState State);
+
+/// <summary>
+/// The gateway could not be reached, timed out or answered a server error: whether it acted is unknown, so the caller
+/// asks it again later (its status queries and idempotency keys make that safe).
+/// </summary>
+public sealed class PaymentGatewayException : Exception
+{
+    public PaymentGatewayException()
+    {
+    }
+
+    public PaymentGatewayException(string message)
+        : base(message)
+    {
+    }
+
+    public PaymentGatewayException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
 
 /// <summary>A payment gateway: orders, client-side signatures, signed webhooks and refunds.</summary>
 public interface IPaymentGateway
@@ -43,7 +90,20 @@ public interface IPaymentGateway
     /// <summary>The event of a verified webhook; null when its body is not an event.</summary>
     GatewayEvent? ReadWebhook(ReadOnlySpan<byte> body, IHeaderDictionary headers);
 
-    Task<GatewayRefund> RefundAsync(string gatewayPaymentId, long amount, string currency, CancellationToken cancellationToken);
+    /// <summary>
+    /// What the gateway itself records for the order: the only proof that money was captured (a signature proves
+    /// who sent a message, not that a payment succeeded).
+    /// </summary>
+    Task<GatewayOrderStatus> GetOrderStatusAsync(string orderId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The refund of a captured payment, if one was asked for: a processed or pending one before a failed one. Asked
+    /// before refunding, so a refund whose answer was lost is found instead of sent twice.
+    /// </summary>
+    Task<GatewayRefund?> FindRefundAsync(string gatewayPaymentId, CancellationToken cancellationToken);
+
+    /// <summary>Refunds <paramref name="amount"/> of a captured payment; the same key asks for the same refund.</summary>
+    Task<GatewayRefund> RefundAsync(string gatewayPaymentId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken);
 }
 
 /// <summary>HMAC-SHA256 signatures as gateways send them: lower-case hex, compared in constant time.</summary>

@@ -14,6 +14,7 @@ public sealed class PaymentOptions : IValidatableObject
     public bool RefundConvenienceFeeOnCancel { get; set; }
 
     public SandboxSettings Sandbox { get; set; } = new();
+    public ReconcilerSettings Reconciler { get; set; } = new();
     public RazorpaySettings Razorpay { get; set; } = new();
     public StripeSettings Stripe { get; set; } = new();
 
@@ -43,11 +44,27 @@ public sealed class PaymentOptions : IValidatableObject
 
 public sealed class SandboxSettings
 {
+    /// <summary>
+    /// The sandbox takes no money: outside Development it runs only when this is set on purpose (a demo), never by
+    /// default, and its checkout endpoints exist only while it is the gateway.
+    /// </summary>
+    public bool Enabled { get; set; }
+
     /// <summary>Signs checkout answers (<c>orderId|paymentId</c>), as a gateway's key secret does.</summary>
     public string? KeySecret { get; set; }
 
     /// <summary>Signs webhook bodies (<c>X-Signature</c>).</summary>
     public string? WebhookSecret { get; set; }
+}
+
+public sealed class ReconcilerSettings
+{
+    /// <summary>
+    /// The bound on how long a payment stays half done after a fault ends: the reconciler runs every quarter of it, takes
+    /// payments untouched for a quarter of it, and a claim by an instance that died lapses after a quarter of it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:04", "1.00:00:00", ErrorMessage = "Payments:Reconciler:Within must be between 00:00:04 and 1.00:00:00.")]
+    public TimeSpan Within { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 public sealed class RazorpaySettings

@@ -32,15 +32,18 @@ public enum WebhookOutcome
 }
 
 /// <summary>
-/// Payments and refunds at the configured gateway, and what they do to bookings. Every payment and booking status
-/// change is a guarded update, so a webhook, a client's verification and the expiry sweeper racing each other
-/// settle a booking once.
+/// Payments and refunds at the configured gateway, and what they do to bookings. Money moves only on what the gateway
+/// itself reports when asked: a signed message is a reason to ask, not proof of payment. Every payment and booking
+/// status change is a guarded update, and every debt (a refund owed) is recorded in the transaction of the change
+/// that owes it, so a webhook, a client's verification, a cancellation, the expiry sweeper and the reconciler racing
+/// each other, or any of them failing half-way, settle each payment once.
 /// </summary>
-public sealed class PaymentService(
+public sealed partial class PaymentService(
     MovieBookingDb db,
     IPaymentGateway gateway,
     BookingService bookings,
     ShowFactsCache shows,
+    WriteGate gate,
     IOptions<PaymentOptions> payments,
     IOptions<BookingOptions> bookingOptions,
     TimeProvider time,
@@ -80,7 +83,10 @@ public sealed class PaymentService(
         return new PaymentOutcome.Started(payment, order.Checkout);
     }
 
-    /// <summary>The client's proof of payment from the checkout, checked against the order id we stored.</summary>
+    /// <summary>
+    /// The client's answer from the checkout. Its signature is checked against the order id we stored; then the gateway
+    /// is asked what became of the order, and only money it reports captured confirms the booking.
+    /// </summary>
     public async Task<PaymentOutcome> VerifyAsync(Guid userId, string orderId, string paymentId, string signature, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking()
@@ -95,11 +101,21 @@ public sealed class PaymentService(
             return new PaymentOutcome.BadSignature();
         }
 
-        await CaptureAsync(payment, paymentId, cancellationToken);
-        return new PaymentOutcome.Settled(await BookingAsync(payment.BookingId, cancellationToken));
+        return await CheckOrderAsync(payment, cancellationToken) switch
+        {
+            GatewayOrderState.Paid => new PaymentOutcome.Settled(await BookingAsync(payment.BookingId, cancellationToken)),
+            GatewayOrderState.Failed => new PaymentOutcome.Conflict("Payment failed",
+                "The gateway reports that the payment failed; nothing was charged. Start a new payment while the booking awaits one."),
+            _ => new PaymentOutcome.Conflict("Payment not captured yet",
+                "The gateway has not captured this order yet; the booking is confirmed as soon as it does."),
+        };
     }
 
-    /// <summary>A gateway's webhook: verified over the raw body, handled once per event id.</summary>
+    /// <summary>
+    /// A gateway's webhook: verified over the raw body and handled once per event id. An event about a payment makes
+    /// the service ask the gateway for the order's state; an event the gateway's records do not bear out yet is not
+    /// recorded, so the gateway's next delivery is acted on.
+    /// </summary>
     public async Task<WebhookOutcome> HandleWebhookAsync(byte[] body, IHeaderDictionary headers, CancellationToken cancellationToken)
     {
         if (!gateway.VerifyWebhook(body, headers))
@@ -120,24 +136,31 @@ public sealed class PaymentService(
         var payment = received.Kind == GatewayEventKind.RefundProcessed
             ? await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Gateway == gateway.Name && p.GatewayPaymentId == received.PaymentId, cancellationToken)
             : await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Gateway == gateway.Name && p.OrderId == received.OrderId, cancellationToken);
+        var borneOut = true;
         if (payment is null)
         {
-            logger.LogWarning("Webhook {EventId} ({Type}) names no payment of ours; acknowledged and ignored.", received.EventId, received.Type);
+            LogUnknownEvent(logger, received.EventId, received.Type);
         }
         else
         {
             switch (received.Kind)
             {
-                case GatewayEventKind.PaymentCaptured when received.PaymentId is not null:
-                    await CaptureAsync(payment, received.PaymentId, cancellationToken);
+                case GatewayEventKind.PaymentCaptured:
+                    borneOut = await CheckOrderAsync(payment, cancellationToken) == GatewayOrderState.Paid;
                     break;
                 case GatewayEventKind.PaymentFailed:
-                    await FailAsync(payment, cancellationToken);
+                    borneOut = await CheckOrderAsync(payment, cancellationToken) != GatewayOrderState.Open;
                     break;
                 case GatewayEventKind.RefundProcessed:
-                    await CompleteRefundAsync(payment.Id, cancellationToken);
+                    await SendRefundAsync(payment.Id, cancellationToken);
                     break;
             }
+        }
+
+        if (!borneOut)
+        {
+            LogEventNotBorneOut(logger, received.EventId, received.Type, payment!.OrderId);
+            return WebhookOutcome.Handled;
         }
 
         db.PaymentEvents.Add(new PaymentEvent { Gateway = gateway.Name, EventId = received.EventId, Type = received.Type, ReceivedAt = time.GetUtcNow() });
@@ -155,8 +178,10 @@ public sealed class PaymentService(
     }
 
     /// <summary>
-    /// A customer cancels: an unpaid booking frees its seats; a confirmed one, until the cutoff before the show, frees
-    /// its seats and is refunded by the policy (seat prices in full; fee and its tax kept unless configured).
+    /// A customer cancels: an unpaid booking frees its seats; a confirmed one, until the cutoff before the show and
+    /// unless its ticket was admitted, frees its seats and owes a refund by the policy (seat prices in full; fee and its
+    /// tax kept unless configured), recorded in the same transaction. The refund is sent at once when the gateway
+    /// answers, else by the reconciler. Cancelling again gives the same answer and drives an unfinished refund on.
     /// </summary>
     public async Task<BookingOutcome> CancelAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken)
     {
@@ -164,6 +189,16 @@ public sealed class PaymentService(
         if (booking is null)
         {
             return new BookingOutcome.NotFound();
+        }
+
+        if (booking.CancelledAt is not null)
+        {
+            if (booking is { Status: BookingStatus.Cancelled, RefundAmount: not null, PaymentId: { } owed })
+            {
+                await TrySendRefundAsync(owed, cancellationToken);
+            }
+
+            return new BookingOutcome.Done((await bookings.FindAsync(userId, bookingId, cancellationToken))!);
         }
 
         if (booking.Status != BookingStatus.Confirmed)
@@ -180,21 +215,26 @@ public sealed class PaymentService(
         }
 
         var refund = payments.Value.RefundConvenienceFeeOnCancel ? booking.Total : booking.SeatTotal;
-        if (!await bookings.UnsellAsync(bookingId, refund, "Cancelled by the customer.", cancellationToken))
+        var unsold = await bookings.UnsellAsync(bookingId, refund, "Cancelled by the customer.", byCustomer: true,
+            (paymentId, ct) => OweRefundAsync(paymentId, refund, ct), cancellationToken);
+        switch (unsold)
         {
-            return new BookingOutcome.Conflict("Booking cannot be cancelled", "The booking changed meanwhile; look at it again.");
+            case UnsellResult.Admitted:
+                return TicketAdmitted();
+            case UnsellResult.NotConfirmed:
+                return new BookingOutcome.Conflict("Booking cannot be cancelled", "The booking changed meanwhile; look at it again.");
         }
 
-        await RefundPaidAsync(bookingId, refund, cancellationToken);
+        await TrySendRefundAsync(booking.PaymentId!.Value, cancellationToken);
         return new BookingOutcome.Done((await bookings.FindAsync(userId, bookingId, cancellationToken))!);
     }
 
-    /// <summary>A cancelled show: unpaid bookings are cancelled and paid ones refunded in full.</summary>
+    /// <summary>A cancelled show: unpaid bookings are cancelled and paid ones refunded in full, admitted or not.</summary>
     public async Task SettleCancelledShowAsync(Guid showId, CancellationToken cancellationToken)
     {
         var affected = await db.Bookings.AsNoTracking()
             .Where(b => b.ShowId == showId && (b.Status == BookingStatus.PendingPayment || b.Status == BookingStatus.Confirmed))
-            .Select(b => new { b.Id, b.UserId, b.Status, b.Total })
+            .Select(b => new { b.Id, b.UserId, b.Status, b.Total, b.PaymentId })
             .ToListAsync(cancellationToken);
         foreach (var booking in affected)
         {
@@ -202,10 +242,37 @@ public sealed class PaymentService(
             {
                 await bookings.CancelAsync(booking.UserId, booking.Id, cancellationToken);
             }
-            else if (await bookings.UnsellAsync(booking.Id, booking.Total, "The show was cancelled.", cancellationToken))
+            else if (await bookings.UnsellAsync(booking.Id, booking.Total, "The show was cancelled.", byCustomer: false,
+                (paymentId, ct) => OweRefundAsync(paymentId, booking.Total, ct), cancellationToken) == UnsellResult.Done)
             {
-                await RefundPaidAsync(booking.Id, booking.Total, cancellationToken);
+                await TrySendRefundAsync(booking.PaymentId!.Value, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Asks the gateway what became of the payment's order and acts on it: money captured is settled, a failure fails
+    /// the payment (never after a capture). Returns the gateway's answer.
+    /// </summary>
+    private async Task<GatewayOrderState> CheckOrderAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        var status = await gateway.GetOrderStatusAsync(payment.OrderId, cancellationToken);
+        switch (status.State)
+        {
+            case GatewayOrderState.Paid when status.Charge is { } charge:
+                if (charge.Amount != payment.Amount || !string.Equals(charge.Currency, payment.Currency, StringComparison.OrdinalIgnoreCase))
+                {
+                    LogAmountMismatch(logger, payment.Id, payment.OrderId, charge.Amount, charge.Currency, payment.Amount, payment.Currency);
+                    return GatewayOrderState.Open;
+                }
+
+                await CaptureAsync(payment, charge.PaymentId, cancellationToken);
+                return GatewayOrderState.Paid;
+            case GatewayOrderState.Failed:
+                await FailAsync(payment, cancellationToken);
+                return GatewayOrderState.Failed;
+            default:
+                return GatewayOrderState.Open;
         }
     }
 
@@ -230,8 +297,9 @@ public sealed class PaymentService(
 
     /// <summary>
     /// Settles a captured payment (status SETTLING): it confirms its booking from whatever unpaid status the booking
-    /// is in if every seat can still be sold to it, and is refunded otherwise. Safe to run again after a crash: the
-    /// booking records the payment that confirmed it.
+    /// is in if every seat can still be sold to it; otherwise the booking is cancelled owing the payment back in full,
+    /// in one transaction, and the refund is sent. Safe to run again after a crash: the booking records the payment
+    /// that confirmed it.
     /// </summary>
     public async Task SettleAsync(Guid paymentId, CancellationToken cancellationToken)
     {
@@ -251,12 +319,14 @@ public sealed class PaymentService(
                 return;
             }
 
-            if (booking.Status == BookingStatus.Confirmed
-                || booking.Status == BookingStatus.Refunded
-                || (booking.Status == BookingStatus.Cancelled && booking.RefundAmount is not null))
+            if (booking.Status is BookingStatus.Confirmed or BookingStatus.Refunded || booking.RefundAmount is not null)
             {
-                // Paid by another payment, or cancelled after payment: this one is not needed.
-                await RefundPaymentAsync(paymentId, payment.Amount, cancellationToken);
+                // Paid by another payment, or cancelled after payment: this one is not needed, and is owed back alone.
+                if (await OweRefundAsync(paymentId, payment.Amount, cancellationToken))
+                {
+                    await TrySendRefundAsync(paymentId, cancellationToken);
+                }
+
                 return;
             }
 
@@ -266,41 +336,118 @@ public sealed class PaymentService(
                 return;
             }
 
-            var reason = "The seats were no longer free when the payment arrived; it is refunded in full.";
-            if (await bookings.RefundUnsoldAsync(booking.Id, booking.Status, payment.Amount, reason, cancellationToken))
+            if (await OweUnsoldRefundAsync(booking, payment, cancellationToken))
             {
-                await RefundPaymentAsync(paymentId, payment.Amount, cancellationToken);
+                await TrySendRefundAsync(paymentId, cancellationToken);
                 return;
             }
         }
 
-        logger.LogError("Payment {PaymentId} was captured but its booking {BookingId} kept changing; the reconciler tries again.", paymentId, payment.BookingId);
+        LogBookingKeptChanging(logger, paymentId, payment.BookingId);
     }
 
     /// <summary>
-    /// Finishes what a crash or an error interrupted: payments left settling, and refunds asked for but never sent
-    /// to the gateway. Returns how many payments it looked at.
+    /// Drives every payment left in a state that is not final to one, by asking the gateway: captures never settled
+    /// (a lost webhook, a crash after the checkout), settlements interrupted, refunds owed and not confirmed. Each
+    /// payment is claimed first, so with several instances one handles it. Returns how many payments it handled.
     /// </summary>
-    public async Task<int> ReconcileAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    public async Task<int> ReconcileAsync(ReconcilerTiming timing, CancellationToken cancellationToken)
     {
-        var before = time.GetUtcNow() - olderThan;
-        var settling = await db.Payments.AsNoTracking()
-            .Where(p => p.Status == PaymentStatus.Settling && p.UpdatedAt <= before)
-            .OrderBy(p => p.UpdatedAt).Select(p => p.Id).Take(100).ToListAsync(cancellationToken);
-        foreach (var id in settling)
+        ArgumentNullException.ThrowIfNull(timing);
+        var now = time.GetUtcNow();
+        var before = now - timing.StrandedAfter;
+        await RepairDebtsAsync(cancellationToken);
+        var due = await db.Payments.AsNoTracking()
+            .Where(p => (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Settling || p.Status == PaymentStatus.RefundPending)
+                && p.UpdatedAt <= before && (p.NextCheckAt == null || p.NextCheckAt <= now))
+            .OrderBy(p => p.UpdatedAt).Take(100)
+            .ToListAsync(cancellationToken);
+        var handled = 0;
+        foreach (var payment in due)
         {
-            await SettleAsync(id, cancellationToken);
+            var claimed = await db.Payments
+                .Where(p => p.Id == payment.Id && (p.NextCheckAt == null || p.NextCheckAt <= now))
+                .ExecuteUpdateAsync(p => p.SetProperty(x => x.NextCheckAt, now + timing.Claim), cancellationToken);
+            if (claimed == 0)
+            {
+                continue;
+            }
+
+            handled++;
+            try
+            {
+                await ReconcileOneAsync(payment, timing, cancellationToken);
+            }
+            catch (PaymentGatewayException exception)
+            {
+                // Claimed until the next round, when the gateway is asked again.
+                LogGatewayUnavailable(logger, payment.Id, exception);
+            }
         }
 
-        var unsent = await db.Payments.AsNoTracking()
-            .Where(p => p.Status == PaymentStatus.RefundPending && p.RefundId == null && p.UpdatedAt <= before)
-            .OrderBy(p => p.UpdatedAt).Select(p => new { p.Id, p.RefundAmount }).Take(100).ToListAsync(cancellationToken);
-        foreach (var refund in unsent)
-        {
-            await SendRefundAsync(refund.Id, refund.RefundAmount!.Value, cancellationToken);
-        }
+        return handled;
+    }
 
-        return settling.Count + unsent.Count;
+    private async Task ReconcileOneAsync(Payment payment, ReconcilerTiming timing, CancellationToken cancellationToken)
+    {
+        switch (payment.Status)
+        {
+            case PaymentStatus.Created:
+                if (await CheckOrderAsync(payment, cancellationToken) == GatewayOrderState.Open)
+                {
+                    await AbandonIfUnpayableAsync(payment, timing, cancellationToken);
+                }
+
+                break;
+            case PaymentStatus.Settling:
+                await SettleAsync(payment.Id, cancellationToken);
+                break;
+            case PaymentStatus.RefundPending:
+                await SendRefundAsync(payment.Id, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// An order nobody paid, whose booking no longer awaits payment past its expiry, is given up (FAILED). A payment the
+    /// gateway still captures later is settled from FAILED by its webhook, as any late payment.
+    /// </summary>
+    private async Task AbandonIfUnpayableAsync(Payment payment, ReconcilerTiming timing, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.AsNoTracking().Where(b => b.Id == payment.BookingId)
+            .Select(b => new { b.Status, b.ExpiresAt }).FirstAsync(cancellationToken);
+        if (booking.Status != BookingStatus.PendingPayment && booking.ExpiresAt + timing.StrandedAfter <= time.GetUtcNow())
+        {
+            await db.Payments.Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Created)
+                .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, PaymentStatus.Failed).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Debts recorded on a booking alone, as versions before the debt moved into the cancellation's transaction left
+    /// them: a cancelled booking owing a refund whose payment is still CAPTURED is owed again; one whose payment was
+    /// refunded is REFUNDED.
+    /// </summary>
+    private async Task RepairDebtsAsync(CancellationToken cancellationToken)
+    {
+        var stale = await (
+            from booking in db.Bookings
+            join payment in db.Payments on booking.PaymentId equals payment.Id
+            where booking.Status == BookingStatus.Cancelled && booking.RefundAmount != null
+                && (payment.Status == PaymentStatus.Captured || payment.Status == PaymentStatus.Refunded)
+            select new { BookingId = booking.Id, PaymentId = payment.Id, payment.Status, Amount = booking.RefundAmount!.Value })
+            .AsNoTracking().Take(100).ToListAsync(cancellationToken);
+        foreach (var debt in stale)
+        {
+            if (debt.Status == PaymentStatus.Captured)
+            {
+                await OweRefundAsync(debt.PaymentId, debt.Amount, cancellationToken);
+            }
+            else
+            {
+                await bookings.CompleteRefundAsync(debt.BookingId, debt.PaymentId, cancellationToken);
+            }
+        }
     }
 
     private Task<int> MarkSettledAsync(Guid paymentId, CancellationToken cancellationToken) =>
@@ -327,57 +474,113 @@ public sealed class PaymentService(
         }
     }
 
-    /// <summary>Refunds the payment that confirmed the booking, settled or still settling.</summary>
-    private async Task RefundPaidAsync(Guid bookingId, long amount, CancellationToken cancellationToken)
-    {
-        var paid = await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.PaymentId).FirstOrDefaultAsync(cancellationToken);
-        if (paid is null)
-        {
-            logger.LogError("Booking {BookingId} was confirmed without a payment; no refund requested.", bookingId);
-            return;
-        }
-
-        await RefundPaymentAsync(paid.Value, amount, cancellationToken);
-    }
-
-    private async Task RefundPaymentAsync(Guid paymentId, long amount, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that a captured payment is owed back (CAPTURED or SETTLING → REFUND_PENDING with the amount). Run inside
+    /// the transaction of the change that owes it when there is one. False when the payment was not captured.
+    /// </summary>
+    private async Task<bool> OweRefundAsync(Guid paymentId, long amount, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var claimed = await db.Payments
+        return await db.Payments
             .Where(p => p.Id == paymentId && (p.Status == PaymentStatus.Captured || p.Status == PaymentStatus.Settling))
             .ExecuteUpdateAsync(p => p
                 .SetProperty(x => x.Status, PaymentStatus.RefundPending)
                 .SetProperty(x => x.RefundAmount, amount)
-                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
-        if (claimed == 1)
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1;
+    }
+
+    /// <summary>A captured payment whose seats could not be sold: its booking is cancelled owing it back in full, in one transaction.</summary>
+    private async Task<bool> OweUnsoldRefundAsync(Booking booking, Payment payment, CancellationToken cancellationToken)
+    {
+        const string reason = "The seats were no longer free when the payment arrived; it is refunded in full.";
+        using var passage = await gate.EnterAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await bookings.CancelOwingAsync(booking.Id, booking.Status, payment.Id, payment.Amount, reason, cancellationToken)
+            || !await OweRefundAsync(payment.Id, payment.Amount, cancellationToken))
         {
-            await SendRefundAsync(paymentId, amount, cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Sends an owed refund; a gateway that does not answer leaves it to the reconciler.</summary>
+    private async Task TrySendRefundAsync(Guid paymentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendRefundAsync(paymentId, cancellationToken);
+        }
+        catch (PaymentGatewayException exception)
+        {
+            LogGatewayUnavailable(logger, paymentId, exception);
         }
     }
 
-    private async Task SendRefundAsync(Guid paymentId, long amount, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drives a refund owed (REFUND_PENDING) on: the gateway is asked first whether it already made one (an answer
+    /// lost to a time-out), else asked to refund under a key of this payment; a refund the gateway reports processed
+    /// completes the payment and its booking together.
+    /// </summary>
+    private async Task SendRefundAsync(Guid paymentId, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, cancellationToken);
-        var refund = await gateway.RefundAsync(payment.GatewayPaymentId!, amount, payment.Currency, cancellationToken);
-        await db.Payments.Where(p => p.Id == paymentId).ExecuteUpdateAsync(p => p.SetProperty(x => x.RefundId, refund.RefundId), cancellationToken);
-        if (refund.Completed)
+        if (payment.Status != PaymentStatus.RefundPending)
         {
-            await CompleteRefundAsync(paymentId, cancellationToken);
+            return;
+        }
+
+        var refund = await gateway.FindRefundAsync(payment.GatewayPaymentId!, cancellationToken);
+        if (refund is null or { State: GatewayRefundState.Failed })
+        {
+            var key = refund is null ? $"refund-{payment.Id:N}" : $"refund-{payment.Id:N}-{refund.RefundId}";
+            refund = await gateway.RefundAsync(payment.GatewayPaymentId!, payment.RefundAmount!.Value, payment.Currency, key, cancellationToken);
+        }
+
+        await db.Payments.Where(p => p.Id == paymentId && p.Status == PaymentStatus.RefundPending)
+            .ExecuteUpdateAsync(p => p.SetProperty(x => x.RefundId, refund.RefundId), cancellationToken);
+        if (refund.State == GatewayRefundState.Processed)
+        {
+            await CompleteRefundAsync(payment, cancellationToken);
         }
     }
 
-    private async Task CompleteRefundAsync(Guid paymentId, CancellationToken cancellationToken)
+    /// <summary>The payment and the booking it was owed to reach REFUNDED together, in one transaction.</summary>
+    private async Task CompleteRefundAsync(Payment payment, CancellationToken cancellationToken)
     {
-        var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, cancellationToken);
+        using var passage = await gate.EnterAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var completed = await db.Payments
-            .Where(p => p.Id == paymentId && p.Status == PaymentStatus.RefundPending)
+            .Where(p => p.Id == payment.Id && p.Status == PaymentStatus.RefundPending)
             .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, PaymentStatus.Refunded).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken);
         if (completed == 1)
         {
-            await bookings.CompleteRefundAsync(payment.BookingId, cancellationToken);
+            await bookings.CompleteRefundAsync(payment.BookingId, payment.Id, cancellationToken);
         }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<Booking> BookingAsync(Guid bookingId, CancellationToken cancellationToken) =>
         await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstAsync(b => b.Id == bookingId, cancellationToken);
+
+    private static BookingOutcome.Conflict TicketAdmitted() =>
+        new("Ticket already used", "The ticket was admitted at the door; an admitted booking cannot be cancelled.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({Type}) names no payment of ours; acknowledged and ignored")]
+    private static partial void LogUnknownEvent(ILogger logger, string eventId, string type);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({Type}) is not borne out by the gateway's record of order {OrderId} yet; not recorded, so a later delivery acts")]
+    private static partial void LogEventNotBorneOut(ILogger logger, string eventId, string type, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Payment {PaymentId}: the gateway reports order {OrderId} paid with {ChargedAmount} {ChargedCurrency}, not {Amount} {Currency}; not confirmed, needs a person")]
+    private static partial void LogAmountMismatch(ILogger logger, Guid paymentId, string orderId, long chargedAmount, string chargedCurrency, long amount, string currency);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Payment {PaymentId} was captured but its booking {BookingId} kept changing; the reconciler tries again")]
+    private static partial void LogBookingKeptChanging(ILogger logger, Guid paymentId, Guid bookingId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: the gateway did not answer; the reconciler asks again")]
+    private static partial void LogGatewayUnavailable(ILogger logger, Guid paymentId, Exception exception);
 }

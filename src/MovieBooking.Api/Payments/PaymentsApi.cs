@@ -29,8 +29,8 @@ public static class PaymentsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         routes.MapPost("/api/payments/verify", VerifyAsync).WithTags("Payments")
             .RequireAuthorization()
-            .WithSummary("Checks the checkout's signature against the stored order and confirms the booking.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Checks the checkout's signature against the stored order, asks the gateway whether the money was captured, and confirms the booking if it was.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         routes.MapPost("/api/payments/webhooks/{gateway}", WebhookAsync).WithTags("Payments")
             .WithSummary("Signed gateway events, verified over the raw body and handled once per event id.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
@@ -54,6 +54,7 @@ public static class PaymentsApi
         {
             PaymentOutcome.Settled settled => TypedResults.Ok(BookingResponse.From(settled.Booking)),
             PaymentOutcome.BadSignature => ApiProblems.Invalid("signature", "The signature does not match the order and payment."),
+            PaymentOutcome.Conflict conflict => ApiProblems.Conflict(conflict.Title, conflict.Detail),
             _ => ApiProblems.NotFound("Order", request.OrderId!),
         };
 

@@ -9,7 +9,8 @@ namespace MovieBooking.Api.Payments;
 
 public sealed record SandboxPayRequest([property: Required, RegularExpression("^(success|failure)$", ErrorMessage = "The outcome is success or failure.")] string? Outcome);
 
-public sealed record SandboxPayResponse(string OrderId, string PaymentId, string Status, string Signature);
+/// <summary>The checkout's answer: a captured payment carries its signature; a failed one carries none.</summary>
+public sealed record SandboxPayResponse(string OrderId, string PaymentId, string Status, string? Signature);
 
 /// <summary>The sandbox gateway's hosted checkout, present only while the sandbox is the configured gateway.</summary>
 public static class SandboxApi
@@ -18,31 +19,34 @@ public static class SandboxApi
     {
         var sandbox = routes.MapGroup("/api/sandbox/orders/{orderId}").WithTags("Sandbox gateway");
         sandbox.MapPost("/pay", PayAsync)
-            .WithSummary("Plays the gateway's checkout: pays (or fails) the order, answers the signed payment and delivers the signed webhook.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Plays the gateway's checkout: pays (or fails) the order, answers the payment (signed when captured) and sends the signed webhook. A paid order answers its payment again.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         sandbox.MapGet("/", CheckoutPageAsync).ExcludeFromDescription();
         return routes;
     }
 
     private static async Task<Results<Ok<SandboxPayResponse>, ProblemHttpResult>> PayAsync(
-        string orderId, SandboxPayRequest request, SandboxGateway sandbox, PaymentService payments, CancellationToken cancellationToken)
+        string orderId, SandboxPayRequest request, SandboxGateway sandbox, SandboxWebhookSender webhooks, ILogger<SandboxGateway> logger,
+        CancellationToken cancellationToken)
     {
-        var success = request.Outcome == "success";
-        var payment = await sandbox.PayAsync(orderId, success, cancellationToken);
+        var payment = await sandbox.PayAsync(orderId, request.Outcome == "success", cancellationToken);
         if (payment is null)
         {
             return ApiProblems.NotFound("Order", orderId);
         }
 
-        if (payment.AlreadyPaid)
+        // Like a gateway, the sandbox tells the service by a signed webhook, through the same verifying code path, before
+        // it answers (so the booking is settled when the checkout returns); one not accepted now is sent again later.
+        try
         {
-            return ApiProblems.Conflict("Order already paid", $"The order was paid by {payment.PaymentId}.");
+            await webhooks.DeliverDueAsync(orderId, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Webhooks of sandbox order {OrderId} were not delivered; they are sent again later.", orderId);
         }
 
-        // Like a gateway, the sandbox tells the service by a signed webhook, through the same verifying code path.
-        var headers = new HeaderDictionary { [SandboxGateway.SignatureHeader] = sandbox.SignWebhook(payment.Webhook) };
-        await payments.HandleWebhookAsync(payment.Webhook, headers, cancellationToken);
-        return TypedResults.Ok(new SandboxPayResponse(orderId, payment.PaymentId, success ? "captured" : "failed", payment.Signature));
+        return TypedResults.Ok(new SandboxPayResponse(payment.OrderId, payment.PaymentId, payment.Status, payment.Signature));
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CheckoutPageAsync(

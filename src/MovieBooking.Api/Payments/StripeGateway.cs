@@ -93,11 +93,54 @@ public sealed class StripeGateway(IStripeClient stripe, IOptions<PaymentOptions>
         };
     }
 
-    public async Task<GatewayRefund> RefundAsync(string gatewayPaymentId, long amount, string currency, CancellationToken cancellationToken)
+    /// <summary>The PaymentIntent is the order: succeeded is paid (with the amount received), canceled is failed.</summary>
+    public async Task<GatewayOrderStatus> GetOrderStatusAsync(string orderId, CancellationToken cancellationToken)
     {
-        var refund = await new RefundService(stripe).CreateAsync(
+        var intent = await CallAsync(() => new PaymentIntentService(stripe).GetAsync(orderId, cancellationToken: cancellationToken));
+        return intent.Status switch
+        {
+            "succeeded" => GatewayOrderStatus.Paid(new GatewayCharge(intent.Id, intent.AmountReceived, intent.Currency.ToUpperInvariant())),
+            "canceled" => GatewayOrderStatus.Failed,
+            _ => GatewayOrderStatus.Open,
+        };
+    }
+
+    public async Task<GatewayRefund?> FindRefundAsync(string gatewayPaymentId, CancellationToken cancellationToken)
+    {
+        var refunds = await CallAsync(() => new RefundService(stripe).ListAsync(new RefundListOptions { PaymentIntent = gatewayPaymentId }, cancellationToken: cancellationToken));
+        return refunds.Data.Select(r => new GatewayRefund(r.Id, RefundState(r.Status)))
+            .OrderBy(r => r.State == GatewayRefundState.Failed).FirstOrDefault();
+    }
+
+    public async Task<GatewayRefund> RefundAsync(string gatewayPaymentId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var refund = await CallAsync(() => new RefundService(stripe).CreateAsync(
             new RefundCreateOptions { PaymentIntent = gatewayPaymentId, Amount = amount },
-            new RequestOptions { IdempotencyKey = $"refund-{gatewayPaymentId}-{amount}" }, cancellationToken);
-        return new GatewayRefund(refund.Id, refund.Status == "succeeded");
+            new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken));
+        return new GatewayRefund(refund.Id, RefundState(refund.Status));
+    }
+
+    private static GatewayRefundState RefundState(string? status) => status switch
+    {
+        "succeeded" => GatewayRefundState.Processed,
+        "failed" or "canceled" => GatewayRefundState.Failed,
+        _ => GatewayRefundState.Pending,
+    };
+
+    /// <summary>Stripe unreachable, timing out or answering 5xx is a <see cref="PaymentGatewayException"/>.</summary>
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (StripeException exception) when (exception.HttpStatusCode >= System.Net.HttpStatusCode.InternalServerError || exception.HttpStatusCode == 0)
+        {
+            throw new PaymentGatewayException($"Stripe answered {(int)exception.HttpStatusCode}.", exception);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new PaymentGatewayException("Stripe did not answer.", exception);
+        }
     }
 }

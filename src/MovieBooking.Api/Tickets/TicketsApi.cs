@@ -75,7 +75,7 @@ public static class TicketsApi
             "base64url(version 1 | ticket id 16 | show id 16 | seats length 2 (big-endian) | seats UTF-8 \"C7,C8\" | Ed25519 signature 64 over all before it)"));
 
     private static async Task<Results<Ok<CheckInResponse>, ValidationProblem, ProblemHttpResult>> CheckInAsync(
-        CheckInRequest request, CurrentUser user, MovieBookingDb db, TicketCode codes, TimeProvider time, CancellationToken cancellationToken)
+        CheckInRequest request, CurrentUser user, MovieBookingDb db, WriteGate gate, TicketCode codes, TimeProvider time, CancellationToken cancellationToken)
     {
         if (codes.Read(request.Qr) is not { } claims)
         {
@@ -108,9 +108,27 @@ public static class TicketsApi
 
         var now = time.GetUtcNow();
         var userId = user.Id;
-        var admitted = await db.Tickets
-            .Where(t => t.Id == entry.Id && t.CheckedInAt == null)
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.CheckedInAt, now).SetProperty(x => x.CheckedInBy, userId), cancellationToken);
+        int admitted;
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            // The booking row first: a cancellation racing this admission either finished before (the booking is no
+            // longer confirmed) or waits for it and then sees the ticket admitted.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var stillValid = await db.Bookings
+                .Where(b => b.Id == entry.BookingId && b.Status == BookingStatus.Confirmed)
+                .ExecuteUpdateAsync(b => b.SetProperty(x => x.UpdatedAt, now), cancellationToken);
+            if (stillValid == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return ApiProblems.Conflict("Ticket not valid", "The booking was cancelled; the ticket does not admit.");
+            }
+
+            admitted = await db.Tickets
+                .Where(t => t.Id == entry.Id && t.CheckedInAt == null)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.CheckedInAt, now).SetProperty(x => x.CheckedInBy, userId), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         if (admitted == 0)
         {
             var first = await db.Tickets.Where(t => t.Id == entry.Id).Select(t => t.CheckedInAt).FirstAsync(cancellationToken);

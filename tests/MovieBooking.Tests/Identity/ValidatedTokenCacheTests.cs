@@ -11,7 +11,7 @@ public sealed class ValidatedTokenCacheTests : IDisposable
     private static readonly SymmetricSecurityKey Key = new("validated-token-cache-tests-signing-key-0123456789"u8.ToArray());
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly ValidatedTokenCache _cache = new() { MapInboundClaims = false };
+    private readonly ValidatedTokenCache _cache = new(subject => Task.FromResult(subject != "deleted-user")) { MapInboundClaims = false };
 
     public void Dispose() => _cache.Dispose();
 
@@ -26,6 +26,20 @@ public sealed class ValidatedTokenCacheTests : IDisposable
         Assert.True(first.IsValid);
         Assert.Same(first, second);
         Assert.Equal("user-1", second.ClaimsIdentity.FindFirst("sub")?.Value);
+    }
+
+    [Fact]
+    public async Task A_well_signed_token_whose_subject_is_no_user_is_refused_and_not_remembered()
+    {
+        var token = Token(Key, "deleted-user");
+
+        var first = await _cache.ValidateTokenAsync(token, Parameters());
+        var second = await _cache.ValidateTokenAsync(token, Parameters());
+
+        Assert.False(first.IsValid);
+        Assert.IsType<SecurityTokenValidationException>(first.Exception);
+        Assert.False(second.IsValid);
+        Assert.NotSame(first, second);
     }
 
     [Fact]

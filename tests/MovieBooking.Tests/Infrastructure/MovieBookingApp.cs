@@ -27,6 +27,9 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
     {
         ["Jwt:SigningKey"] = "test-signing-key-of-at-least-thirty-two-bytes",
         ["Tickets:SigningKey"] = TestTicketKey,
+        ["Payments:Sandbox:Enabled"] = "true",
+        ["Payments:Sandbox:KeySecret"] = "test-sandbox-key-secret",
+        ["Payments:Sandbox:WebhookSecret"] = "test-sandbox-webhook-secret",
         // Tests sign in far more often than people do; the per-IP limit has its own test.
         ["RateLimiting:Auth:PermitLimit"] = "100000",
         ["RateLimiting:Holds:PermitLimit"] = "100000",

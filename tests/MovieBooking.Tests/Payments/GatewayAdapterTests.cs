@@ -60,8 +60,39 @@ public sealed class GatewayAdapterTests
             Assert.Equal("INR", body.RootElement.GetProperty("currency").GetString());
         }
 
-        var refund = await gateway.RefundAsync("pay_RZP1", 40_000, "INR", CancellationToken.None);
-        Assert.Equal(new GatewayRefund("rfnd_RZP1", true), refund);
+        var refund = await gateway.RefundAsync("pay_RZP1", 40_000, "INR", "refund-key-1", CancellationToken.None);
+        Assert.Equal(new GatewayRefund("rfnd_RZP1", GatewayRefundState.Processed), refund);
+        using (var body = JsonDocument.Parse(server.Requests[^1].Body))
+        {
+            Assert.Equal(40_000, body.RootElement.GetProperty("amount").GetInt64());
+            Assert.Equal("refund-key-1", body.RootElement.GetProperty("receipt").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Razorpay_is_asked_what_became_of_an_order_and_a_refund_and_a_server_error_is_a_gateway_fault()
+    {
+        var answers = new Dictionary<string, string?>
+        {
+            ["/v1/orders/order_PAID/payments"] = """{"entity":"collection","count":2,"items":[{"id":"pay_F","entity":"payment","amount":45428,"currency":"INR","status":"failed","order_id":"order_PAID"},{"id":"pay_C","entity":"payment","amount":45428,"currency":"INR","status":"captured","order_id":"order_PAID"}]}""",
+            ["/v1/orders/order_FAILED/payments"] = """{"entity":"collection","count":1,"items":[{"id":"pay_F","entity":"payment","amount":45428,"currency":"INR","status":"failed","order_id":"order_FAILED"}]}""",
+            ["/v1/orders/order_AUTH/payments"] = """{"entity":"collection","count":1,"items":[{"id":"pay_A","entity":"payment","amount":45428,"currency":"INR","status":"authorized","order_id":"order_AUTH"}]}""",
+            ["/v1/orders/order_NEW/payments"] = """{"entity":"collection","count":0,"items":[]}""",
+            ["/v1/payments/pay_C/refunds"] = """{"entity":"collection","count":2,"items":[{"id":"rfnd_F","entity":"refund","status":"failed"},{"id":"rfnd_P","entity":"refund","status":"pending"}]}""",
+            ["/v1/payments/pay_N/refunds"] = """{"entity":"collection","count":0,"items":[]}""",
+            ["/v1/orders/order_DOWN/payments"] = null,
+        };
+        var server = new StandIn(request => answers[request.RequestUri!.AbsolutePath]);
+        using var http = new HttpClient(server) { BaseAddress = new Uri("https://api.razorpay.test/v1/") };
+        var gateway = new RazorpayGateway(http, Microsoft.Extensions.Options.Options.Create(Options));
+
+        Assert.Equal(GatewayOrderStatus.Paid(new GatewayCharge("pay_C", 45_428, "INR")), await gateway.GetOrderStatusAsync("order_PAID", CancellationToken.None));
+        Assert.Equal(GatewayOrderStatus.Failed, await gateway.GetOrderStatusAsync("order_FAILED", CancellationToken.None));
+        Assert.Equal(GatewayOrderStatus.Open, await gateway.GetOrderStatusAsync("order_AUTH", CancellationToken.None));
+        Assert.Equal(GatewayOrderStatus.Open, await gateway.GetOrderStatusAsync("order_NEW", CancellationToken.None));
+        Assert.Equal(new GatewayRefund("rfnd_P", GatewayRefundState.Pending), await gateway.FindRefundAsync("pay_C", CancellationToken.None));
+        Assert.Null(await gateway.FindRefundAsync("pay_N", CancellationToken.None));
+        await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.GetOrderStatusAsync("order_DOWN", CancellationToken.None));
     }
 
     [Fact]
@@ -93,7 +124,9 @@ public sealed class GatewayAdapterTests
         var server = new StandIn(request => request.RequestUri!.AbsolutePath switch
         {
             "/v1/payment_intents" => """{"id":"pi_1","object":"payment_intent","amount":45428,"currency":"inr","client_secret":"pi_1_secret_x","status":"requires_payment_method"}""",
-            "/v1/payment_intents/pi_1" => """{"id":"pi_1","object":"payment_intent","amount":45428,"currency":"inr","status":"succeeded"}""",
+            "/v1/payment_intents/pi_1" => """{"id":"pi_1","object":"payment_intent","amount":45428,"amount_received":45428,"currency":"inr","status":"succeeded"}""",
+            "/v1/payment_intents/pi_open" => """{"id":"pi_open","object":"payment_intent","amount":45428,"amount_received":0,"currency":"inr","status":"requires_payment_method"}""",
+            "/v1/payment_intents/pi_down" => null,
             "/v1/refunds" => """{"id":"re_1","object":"refund","amount":40000,"payment_intent":"pi_1","status":"succeeded"}""",
             _ => throw new InvalidOperationException(request.RequestUri.ToString()),
         });
@@ -107,7 +140,10 @@ public sealed class GatewayAdapterTests
         Assert.Contains("amount=45428", server.Requests[0].Body, StringComparison.Ordinal);
         Assert.Contains("currency=inr", server.Requests[0].Body, StringComparison.Ordinal);
         Assert.True(await gateway.VerifyCheckoutAsync("pi_1", "pi_1", "", CancellationToken.None));
-        Assert.Equal(new GatewayRefund("re_1", true), await gateway.RefundAsync("pi_1", 40_000, "INR", CancellationToken.None));
+        Assert.Equal(GatewayOrderStatus.Paid(new GatewayCharge("pi_1", 45_428, "INR")), await gateway.GetOrderStatusAsync("pi_1", CancellationToken.None));
+        Assert.Equal(GatewayOrderStatus.Open, await gateway.GetOrderStatusAsync("pi_open", CancellationToken.None));
+        await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.GetOrderStatusAsync("pi_down", CancellationToken.None));
+        Assert.Equal(new GatewayRefund("re_1", GatewayRefundState.Processed), await gateway.RefundAsync("pi_1", 40_000, "INR", "refund-key-1", CancellationToken.None));
 
         // Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.payload" under the endpoint secret>.
         var payload = """{"id":"evt_1","object":"event","api_version":"2025-01-27.acacia","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1","object":"payment_intent","status":"succeeded"}}}""";
@@ -128,7 +164,7 @@ public sealed class GatewayAdapterTests
     }
 
     /// <summary>A stand-in for a gateway's servers: answers each request from a function and keeps what was sent.</summary>
-    private sealed class StandIn(Func<HttpRequestMessage, string> answer) : HttpMessageHandler
+    private sealed class StandIn(Func<HttpRequestMessage, string?> answer) : HttpMessageHandler
     {
         public List<(HttpMethod Method, System.Net.Http.Headers.AuthenticationHeaderValue? Authorization, string Body)> Requests { get; } = [];
 
@@ -136,7 +172,10 @@ public sealed class GatewayAdapterTests
         {
             var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
             Requests.Add((request.Method, request.Headers.Authorization, body));
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer(request), Encoding.UTF8, "application/json") };
+            // No answer is the server failing: a 503, as a gateway answers while it is down.
+            return answer(request) is { } json
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") }
+                : new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("""{"error":{"code":"SERVER_ERROR"}}""", Encoding.UTF8, "application/json") };
         }
     }
 }

@@ -23,6 +23,8 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
 
     private SandboxSettings Sandbox => _app.Services.GetRequiredService<IOptions<PaymentOptions>>().Value.Sandbox;
 
+    private SandboxFaults Faults => _app.Services.GetRequiredService<SandboxFaults>();
+
     [Fact]
     public async Task Paying_through_the_sandbox_confirms_the_booking_and_issues_a_ticket()
     {
@@ -116,9 +118,14 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         var (show, shoppers) = await FreshShowAsync();
         var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "C1");
         var orderId = payment.GetProperty("orderId").GetString()!;
-        var body = Event("evt_raw_" + Guid.NewGuid().ToString("N"), "payment.captured", orderId, "pay_raw");
-        var signature = HmacSignature.Sign(Sandbox.WebhookSecret!, body);
+        // The gateway takes the money, and its own webhook is lost: the one below is the service's only news of it.
+        Faults.InjectWebhook(WebhookFault.Lose);
+        var paid = await PayAsync(orderId, "success");
+        var id = booking.GetProperty("id").GetString();
+        Assert.Equal("PENDING_PAYMENT", await StatusAsync(shoppers[0], id));
 
+        var body = Event("evt_raw_" + Guid.NewGuid().ToString("N"), "payment.captured", orderId, paid.GetProperty("paymentId").GetString()!);
+        var signature = HmacSignature.Sign(Sandbox.WebhookSecret!, body);
         (await (await WebhookAsync(body, null)).ReadProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("title");
         await (await WebhookAsync(body, HmacSignature.Sign("wrong-secret", body))).ReadProblemAsync(HttpStatusCode.Unauthorized);
         // The same event re-serialised (one more space) no longer matches the signature of the bytes sent.
@@ -129,7 +136,6 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
             await stripe.ReadProblemAsync(HttpStatusCode.NotFound);
         }
 
-        var id = booking.GetProperty("id").GetString();
         Assert.Equal("PENDING_PAYMENT", await StatusAsync(shoppers[0], id));
 
         var accepted = await (await WebhookAsync(body, signature)).ReadJsonAsync(HttpStatusCode.OK);
@@ -138,6 +144,68 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         // Gateways retry: the same event again is acknowledged and changes nothing.
         var again = await (await WebhookAsync(body, signature)).ReadJsonAsync(HttpStatusCode.OK);
         Assert.True(again.GetProperty("duplicate").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_well_signed_capture_event_the_gateway_does_not_bear_out_confirms_nothing()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "C3");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        var id = booking.GetProperty("id").GetString();
+
+        // Signed with the webhook secret, as a leaked secret would allow: the signature proves who sent it, not that
+        // anyone paid, and the gateway's record of the order says nobody did.
+        var forged = Event("evt_forged_" + Guid.NewGuid().ToString("N"), "payment.captured", orderId, "pay_forged");
+        await (await WebhookAsync(forged, HmacSignature.Sign(Sandbox.WebhookSecret!, forged))).ReadJsonAsync(HttpStatusCode.OK);
+        using (var verify = await shoppers[0].PostJsonAsync("/api/payments/verify", new
+        {
+            orderId,
+            paymentId = "pay_forged",
+            signature = HmacSignature.Sign(Sandbox.KeySecret!, $"{orderId}|pay_forged"),
+        }))
+        {
+            Assert.Contains("not captured", (await verify.ReadProblemAsync(HttpStatusCode.Conflict)).GetProperty("title").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("PENDING_PAYMENT", await StatusAsync(shoppers[0], id));
+        Assert.Equal("HELD", (await SeatMapAsync(show))["C3"]);
+        Assert.Equal(PaymentStatus.Created, await PaymentStatusAsync(payment));
+        // Not recorded as handled: once the gateway has the money, the same event is acted on.
+        Faults.InjectWebhook(WebhookFault.Lose);
+        await PayAsync(orderId, "success");
+        await (await WebhookAsync(forged, HmacSignature.Sign(Sandbox.WebhookSecret!, forged))).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id));
+    }
+
+    [Fact]
+    public async Task A_declined_payment_is_answered_unsigned_and_its_verification_never_confirms()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "C4");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+
+        var declined = await PayAsync(orderId, "failure");
+        Assert.Equal("failed", declined.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, declined.GetProperty("signature").ValueKind);
+
+        // Even a correct signature over the declined payment's ids (the key secret is the gateway's, not the client's)
+        // confirms nothing: the gateway reports the payment failed.
+        var declinedId = declined.GetProperty("paymentId").GetString()!;
+        using (var verify = await shoppers[0].PostJsonAsync("/api/payments/verify", new
+        {
+            orderId,
+            paymentId = declinedId,
+            signature = HmacSignature.Sign(Sandbox.KeySecret!, $"{orderId}|{declinedId}"),
+        }))
+        {
+            Assert.Equal("Payment failed", (await verify.ReadProblemAsync(HttpStatusCode.Conflict)).GetProperty("title").GetString());
+        }
+
+        Assert.Equal("FAILED", await StatusAsync(shoppers[0], booking.GetProperty("id").GetString()));
+        Assert.Equal(PaymentStatus.Failed, await PaymentStatusAsync(payment));
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["C4"]);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.SandboxRefunds.CountAsync(r => r.OrderId == orderId)));
     }
 
     [Fact]
@@ -156,8 +224,14 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         await (await WebhookAsync(late, HmacSignature.Sign(Sandbox.WebhookSecret!, late))).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal("CONFIRMED", await StatusAsync(shoppers[1], paid.GetProperty("id").GetString()));
         Assert.Equal("BOOKED", (await SeatMapAsync(show))["A2"]);
-        using var twice = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" });
-        await twice.ReadProblemAsync(HttpStatusCode.Conflict);
+        // Paying a paid order again answers the same captured payment, whatever outcome is asked for.
+        var first = await _app.WithDbAsync(db => db.SandboxOrders.Where(o => o.OrderId == orderId).Select(o => o.PaymentId).SingleAsync());
+        foreach (var outcome in new[] { "success", "failure" })
+        {
+            var twice = await PayAsync(orderId, outcome);
+            Assert.Equal(first, twice.GetProperty("paymentId").GetString());
+            Assert.Equal("captured", twice.GetProperty("status").GetString());
+        }
     }
 
     [Fact]
@@ -246,8 +320,10 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         var (show, shoppers) = await FreshShowAsync();
         var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A4");
         var orderId = payment.GetProperty("orderId").GetString()!;
-        var paymentId = "pay_race_" + Guid.NewGuid().ToString("N");
-        var signature = HmacSignature.Sign(Sandbox.KeySecret!, $"{orderId}|{paymentId}");
+        Faults.InjectWebhook(WebhookFault.Lose);
+        var paid = await PayAsync(orderId, "success");
+        var paymentId = paid.GetProperty("paymentId").GetString()!;
+        var signature = paid.GetProperty("signature").GetString()!;
         var eventId = "evt_race_" + Guid.NewGuid().ToString("N");
         var body = Event(eventId, "payment.captured", orderId, paymentId);
         var webhookSignature = HmacSignature.Sign(Sandbox.WebhookSecret!, body);
@@ -294,7 +370,7 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
 
         var reconciler = _app.Services.GetRequiredService<PaymentReconciler>();
         Assert.Equal(0, await reconciler.ReconcileAsync(CancellationToken.None)); // not stranded yet
-        _app.Time.Advance(PaymentReconciler.StrandedAfter + TimeSpan.FromSeconds(1));
+        _app.Time.Advance(reconciler.Timing.StrandedAfter + TimeSpan.FromSeconds(1));
         await reconciler.ReconcileAsync(CancellationToken.None); // the background round may run it too; both are guarded
 
         Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], booking.GetProperty("id").GetString()));
@@ -344,8 +420,11 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         await shoppers[0].GetProblemAsync($"/api/bookings/{id}/ticket", HttpStatusCode.NotFound);
         await HoldAsync(shoppers[1], show, "A1", "A2");
 
+        // Cancelling again answers the same, and refunds nothing twice.
         using var again = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null);
-        await again.ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(cancelled.GetProperty("refund").GetRawText(), (await again.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("refund").GetRawText());
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        Assert.Equal(1, await _app.WithDbAsync(db => db.SandboxRefunds.CountAsync(r => r.OrderId == orderId)));
     }
 
     [Fact]
@@ -510,6 +589,12 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     {
         using var response = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome });
         return await response.ReadJsonAsync(HttpStatusCode.OK);
+    }
+
+    private Task<PaymentStatus> PaymentStatusAsync(JsonElement payment)
+    {
+        var id = payment.GetProperty("paymentId").GetGuid();
+        return _app.WithDbAsync(db => db.Payments.Where(p => p.Id == id).Select(p => p.Status).SingleAsync());
     }
 
     private static async Task<string?> StatusAsync(HttpClient shopper, string? bookingId) =>

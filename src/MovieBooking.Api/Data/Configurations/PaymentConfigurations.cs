@@ -19,6 +19,7 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         payment.HasIndex(p => new { p.Gateway, p.OrderId }).IsUnique();
         payment.HasIndex(p => new { p.Gateway, p.GatewayPaymentId });
         payment.HasIndex(p => p.BookingId);
+        payment.HasIndex(p => new { p.Status, p.UpdatedAt });
         payment.HasOne<Booking>().WithMany().HasForeignKey(p => p.BookingId).OnDelete(DeleteBehavior.Restrict);
         payment.ToTable(t =>
         {
@@ -48,6 +49,33 @@ internal sealed class SandboxOrderConfiguration : IEntityTypeConfiguration<Sandb
         order.Property(o => o.Currency).HasMaxLength(3).IsFixedLength();
         order.Property(o => o.Status).HasMaxLength(16);
         order.Property(o => o.PaymentId).HasMaxLength(40);
+        order.HasIndex(o => o.PaymentId).IsUnique();
+    }
+}
+
+internal sealed class SandboxRefundConfiguration : IEntityTypeConfiguration<SandboxRefund>
+{
+    public void Configure(EntityTypeBuilder<SandboxRefund> refund)
+    {
+        refund.HasKey(r => r.RefundId);
+        refund.Property(r => r.RefundId).HasMaxLength(40);
+        refund.Property(r => r.PaymentId).HasMaxLength(40);
+        refund.Property(r => r.OrderId).HasMaxLength(40);
+        refund.Property(r => r.Currency).HasMaxLength(3).IsFixedLength();
+        refund.Property(r => r.IdempotencyKey).HasMaxLength(100);
+        // One refund per captured payment, and one per key: a gateway never refunds twice.
+        refund.HasIndex(r => r.PaymentId).IsUnique();
+        refund.HasIndex(r => r.IdempotencyKey).IsUnique();
+    }
+}
+
+internal sealed class SandboxWebhookConfiguration : IEntityTypeConfiguration<SandboxWebhook>
+{
+    public void Configure(EntityTypeBuilder<SandboxWebhook> webhook)
+    {
+        webhook.Property(w => w.EventId).HasMaxLength(40);
+        webhook.Property(w => w.OrderId).HasMaxLength(40);
+        webhook.HasIndex(w => new { w.DeliveredAt, w.DueAt });
     }
 }
 

@@ -30,6 +30,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
                     b.Property<long>("ConvenienceFee")
                         .HasColumnType("bigint")
                         .HasColumnName("convenience_fee");
@@ -686,6 +690,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("gateway_payment_id");
 
+                    b.Property<DateTimeOffset?>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_check_at");
+
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -727,6 +735,9 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.HasIndex("Gateway", "OrderId")
                         .IsUnique()
                         .HasDatabaseName("ix_payments_gateway_order_id");
+
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasDatabaseName("ix_payments_status_updated_at");
 
                     b.ToTable("payments", null, t =>
                         {
@@ -800,7 +811,110 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.HasKey("OrderId")
                         .HasName("pk_sandbox_orders");
 
+                    b.HasIndex("PaymentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sandbox_orders_payment_id");
+
                     b.ToTable("sandbox_orders", (string)null);
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Payments.SandboxRefund", b =>
+                {
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("refund_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("payment_id");
+
+                    b.HasKey("RefundId")
+                        .HasName("pk_sandbox_refunds");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sandbox_refunds_idempotency_key");
+
+                    b.HasIndex("PaymentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sandbox_refunds_payment_id");
+
+                    b.ToTable("sandbox_refunds", (string)null);
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Payments.SandboxWebhook", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sandbox_webhooks");
+
+                    b.HasIndex("DeliveredAt", "DueAt")
+                        .HasDatabaseName("ix_sandbox_webhooks_delivered_at_due_at");
+
+                    b.ToTable("sandbox_webhooks", (string)null);
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Seating.ShowSeat", b =>

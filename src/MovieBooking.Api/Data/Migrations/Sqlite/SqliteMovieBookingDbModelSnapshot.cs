@@ -24,6 +24,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancelled_at");
+
                     b.Property<long>("ConvenienceFee")
                         .HasColumnType("INTEGER")
                         .HasColumnName("convenience_fee");
@@ -680,6 +684,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("gateway_payment_id");
 
+                    b.Property<long?>("NextCheckAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_check_at");
+
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -721,6 +729,9 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.HasIndex("Gateway", "OrderId")
                         .IsUnique()
                         .HasDatabaseName("ix_payments_gateway_order_id");
+
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasDatabaseName("ix_payments_status_updated_at");
 
                     b.ToTable("payments", null, t =>
                         {
@@ -794,7 +805,110 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.HasKey("OrderId")
                         .HasName("pk_sandbox_orders");
 
+                    b.HasIndex("PaymentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sandbox_orders_payment_id");
+
                     b.ToTable("sandbox_orders", (string)null);
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Payments.SandboxRefund", b =>
+                {
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.HasKey("RefundId")
+                        .HasName("pk_sandbox_refunds");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sandbox_refunds_idempotency_key");
+
+                    b.HasIndex("PaymentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sandbox_refunds_payment_id");
+
+                    b.ToTable("sandbox_refunds", (string)null);
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Payments.SandboxWebhook", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sandbox_webhooks");
+
+                    b.HasIndex("DeliveredAt", "DueAt")
+                        .HasDatabaseName("ix_sandbox_webhooks_delivered_at_due_at");
+
+                    b.ToTable("sandbox_webhooks", (string)null);
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Seating.ShowSeat", b =>
