@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -23,14 +24,16 @@ public static class DatabaseExtensions
             .BindConfiguration(SeedOptions.Section)
             .PostConfigure<IHostEnvironment>((options, environment) => options.Demo ??= environment.IsDevelopment());
 
-        // Both provider contexts are registered; the configured one answers for MovieBookingDb.
+        // Both provider contexts are registered; the configured one answers for MovieBookingDb. Interceptors registered
+        // as services (none by default; fault-injection tests add one) see every command of both.
         services.AddDbContextPool<SqliteMovieBookingDb>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(new SqlitePragmas()));
+                .AddInterceptors([new SqlitePragmas(), .. sp.GetServices<IInterceptor>()]));
         services.AddDbContextPool<PostgresMovieBookingDb>((sp, options) =>
             options.UseNpgsql(PostgresConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString))
-                .UseSnakeCaseNamingConvention());
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
         services.AddScoped<MovieBookingDb>(sp =>
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
             {

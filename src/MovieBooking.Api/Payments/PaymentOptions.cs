@@ -65,6 +65,10 @@ public sealed class ReconcilerSettings
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:04", "1.00:00:00", ErrorMessage = "Payments:Reconciler:Within must be between 00:00:04 and 1.00:00:00.")]
     public TimeSpan Within { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a payment that failed or was given up is still asked about, in case the gateway takes it late.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "Payments:Reconciler:LatePayments must be between 00:00:00 and 30.00:00:00.")]
+    public TimeSpan LatePayments { get; set; } = TimeSpan.FromDays(1);
 }
 
 public sealed class RazorpaySettings

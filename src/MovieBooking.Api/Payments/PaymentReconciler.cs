@@ -4,13 +4,25 @@ using MovieBooking.Api.Infrastructure;
 namespace MovieBooking.Api.Payments;
 
 /// <summary>
-/// The reconciler's rhythm, from <see cref="ReconcilerSettings.Within"/>: it runs every <see cref="Interval"/>, takes
-/// payments untouched for <see cref="StrandedAfter"/> (so it never races a request still at work), and claims each for
-/// <see cref="Claim"/>, after which another instance may take it if this one died.
+/// The reconciler's rhythm, from <see cref="ReconcilerSettings"/>: it runs every <see cref="Interval"/>, takes payments
+/// untouched for <see cref="StrandedAfter"/> (so it never races a request still at work), and claims each for
+/// <see cref="Claim"/>, after which another instance may take it if this one died. Orders nobody has paid are asked
+/// about again after a time that grows with their age (from <see cref="Claim"/> up to an hour), for
+/// <see cref="LatePayments"/>, in case a payment arrives late and its webhook is lost.
 /// </summary>
-public sealed record ReconcilerTiming(TimeSpan Interval, TimeSpan StrandedAfter, TimeSpan Claim)
+public sealed record ReconcilerTiming(TimeSpan Interval, TimeSpan StrandedAfter, TimeSpan Claim, TimeSpan LatePayments)
 {
-    public static ReconcilerTiming Within(TimeSpan bound) => new(bound / 4, bound / 4, bound / 4);
+    private static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
+
+    public static ReconcilerTiming From(ReconcilerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var quarter = settings.Within / 4;
+        return new(quarter, quarter, quarter, settings.LatePayments);
+    }
+
+    /// <summary>How long until an unpaid order of this age is asked about again.</summary>
+    public TimeSpan NextLookAt(TimeSpan age) => age < Claim ? Claim : age > LongestWait ? LongestWait : age;
 }
 
 /// <summary>
@@ -21,7 +33,7 @@ public sealed record ReconcilerTiming(TimeSpan Interval, TimeSpan StrandedAfter,
 public sealed class PaymentReconciler(IServiceScopeFactory scopes, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PaymentReconciler> logger)
     : PeriodicService(time, logger)
 {
-    public ReconcilerTiming Timing { get; } = ReconcilerTiming.Within(options.Value.Reconciler.Within);
+    public ReconcilerTiming Timing { get; } = ReconcilerTiming.From(options.Value.Reconciler);
 
     protected override TimeSpan Interval => Timing.Interval;
 

@@ -356,9 +356,11 @@ public sealed partial class PaymentService(
         ArgumentNullException.ThrowIfNull(timing);
         var now = time.GetUtcNow();
         var before = now - timing.StrandedAfter;
+        var lateSince = now - timing.LatePayments;
         await RepairDebtsAsync(cancellationToken);
         var due = await db.Payments.AsNoTracking()
-            .Where(p => (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Settling || p.Status == PaymentStatus.RefundPending)
+            .Where(p => (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Settling || p.Status == PaymentStatus.RefundPending
+                    || (p.Status == PaymentStatus.Failed && p.CreatedAt >= lateSince))
                 && p.UpdatedAt <= before && (p.NextCheckAt == null || p.NextCheckAt <= now))
             .OrderBy(p => p.UpdatedAt).Take(100)
             .ToListAsync(cancellationToken);
@@ -392,10 +394,18 @@ public sealed partial class PaymentService(
     {
         switch (payment.Status)
         {
-            case PaymentStatus.Created:
-                if (await CheckOrderAsync(payment, cancellationToken) == GatewayOrderState.Open)
+            case PaymentStatus.Created or PaymentStatus.Failed:
+                if (await CheckOrderAsync(payment, cancellationToken) != GatewayOrderState.Paid)
                 {
-                    await AbandonIfUnpayableAsync(payment, timing, cancellationToken);
+                    if (payment.Status == PaymentStatus.Created)
+                    {
+                        await AbandonIfUnpayableAsync(payment, timing, cancellationToken);
+                    }
+
+                    // Nobody paid yet: asked again after a time that grows with the order's age.
+                    var now = time.GetUtcNow();
+                    await db.Payments.Where(p => p.Id == payment.Id)
+                        .ExecuteUpdateAsync(p => p.SetProperty(x => x.NextCheckAt, now + timing.NextLookAt(now - payment.CreatedAt)), cancellationToken);
                 }
 
                 break;
@@ -410,7 +420,8 @@ public sealed partial class PaymentService(
 
     /// <summary>
     /// An order nobody paid, whose booking no longer awaits payment past its expiry, is given up (FAILED). A payment the
-    /// gateway still captures later is settled from FAILED by its webhook, as any late payment.
+    /// gateway still captures later is settled from FAILED by its webhook, as any late payment, or else by the
+    /// reconciler, which keeps asking about failed payments, less and less often, for <see cref="ReconcilerTiming.LatePayments"/>.
     /// </summary>
     private async Task AbandonIfUnpayableAsync(Payment payment, ReconcilerTiming timing, CancellationToken cancellationToken)
     {

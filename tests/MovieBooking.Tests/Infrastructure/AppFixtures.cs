@@ -20,12 +20,21 @@ public abstract class AppFixture : IAsyncLifetime
     /// <summary>Signed-in clients for every role, created once per fixture.</summary>
     public Task<Actors> ActorsAsync() => _actors ??= Actors.CreateAsync(App);
 
+    /// <summary>The settings the app was started with: another app started with them shares its database.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     public virtual async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>(await CreateDatabaseAsync()) { ["Seed:Demo"] = "true" };
         Configure(settings);
-        _app = new MovieBookingApp(settings);
+        Settings = settings;
+        _app = new MovieBookingApp(settings, ConfigureServices);
         Client = _app.CreateClient();
+    }
+
+    /// <summary>Services a fixture adds to the app's.</summary>
+    public virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
     }
 
     public async Task DisposeAsync()
@@ -77,7 +86,7 @@ public class SqliteAppFixture : AppFixture
     }
 }
 
-public sealed class PostgresAppFixture : AppFixture
+public class PostgresAppFixture : AppFixture
 {
     private string? _connectionString;
 

@@ -13,7 +13,8 @@ namespace MovieBooking.Tests.Infrastructure;
 /// The real service in a test host: real database, real pipeline, settings given per instance and a
 /// fake clock that starts at <see cref="TestClock.Start"/>.
 /// </summary>
-public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public FakeTimeProvider Time { get; } = new(TestClock.Start);
 
@@ -54,12 +55,16 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureServices(services =>
+        builder.ConfigureServices(defaults =>
         {
-            services.AddSingleton<TimeProvider>(Time);
+            defaults.AddSingleton<TimeProvider>(Time);
             // Tests create many accounts; a cheaper hash keeps them quick (the count is stored in each hash).
-            services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
+            defaults.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
         });
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
     }
 }
 

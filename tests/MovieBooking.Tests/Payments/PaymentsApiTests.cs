@@ -370,8 +370,7 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
 
         var reconciler = _app.Services.GetRequiredService<PaymentReconciler>();
         Assert.Equal(0, await reconciler.ReconcileAsync(CancellationToken.None)); // not stranded yet
-        _app.Time.Advance(reconciler.Timing.StrandedAfter + TimeSpan.FromSeconds(1));
-        await reconciler.ReconcileAsync(CancellationToken.None); // the background round may run it too; both are guarded
+        await Reconciling.UntilSettledAsync(_app); // the background round may run it too; both are guarded
 
         Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], booking.GetProperty("id").GetString()));
         Assert.Equal("CONFIRMED", await StatusAsync(shoppers[1], confirmedBooking.GetProperty("id").GetString()));

@@ -1,0 +1,394 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Payments;
+using MovieBooking.Tests.Bookings;
+using MovieBooking.Tests.Infrastructure;
+
+namespace MovieBooking.Tests.Payments;
+
+/// <summary>
+/// The money invariants through faults injected at the step they are about: the gateway timing out or failing (before
+/// acting, or after acting with its answer lost), the database failing at a chosen statement or commit, a process
+/// stopped between two steps. After recovery and the reconciler, every captured payment has ended in exactly one of a
+/// confirmed booking or one full refund, asserted in the database and in the gateway's own books.
+/// </summary>
+public abstract partial class MoneyFaultTests : BookingsApiTestsBase
+{
+    private readonly AppFixture _fixture;
+    private readonly MovieBookingApp _app;
+    private readonly HttpClient _anonymous;
+
+    protected MoneyFaultTests(AppFixture fixture)
+        : base(fixture)
+    {
+        _fixture = fixture;
+        _app = fixture.App;
+        _anonymous = fixture.Client;
+        // Each test injects its own faults; none left over from another.
+        Database.Clear();
+        Gateway.Clear();
+    }
+
+    private DatabaseFaults Database => ((IFaultFixture)_fixture).Database;
+
+    private SandboxFaults Gateway => _app.Services.GetRequiredService<SandboxFaults>();
+
+    [Fact]
+    public async Task A_refund_the_gateway_times_out_on_is_owed_at_once_and_completed_by_the_reconciler()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var paid = await PaidBookingAsync(_app, shoppers[0], show, "A1", "A2");
+
+        Gateway.Inject(SandboxStep.Refund, SandboxFault.Timeout);
+        using (var cancel = await CancelAsync(shoppers[0], paid.BookingId))
+        {
+            var cancelled = await cancel.ReadJsonAsync(HttpStatusCode.OK);
+            Assert.Equal("CANCELLED", cancelled.GetProperty("status").GetString());
+            Assert.Equal(paid.SeatTotal, cancelled.GetProperty("refund").GetProperty("amount").GetInt64());
+        }
+
+        // The debt is on record with the cancellation; the seats are free; nothing was refunded yet.
+        Assert.Equal(PaymentStatus.RefundPending, (await PaymentAsync(paid.PaymentId)).Status);
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["A1"]);
+        Assert.Equal(0, await RefundsAtGatewayAsync(paid.OrderId));
+
+        await Reconciling.UntilSettledAsync(_app);
+        await AssertRefundedOnceAsync(paid, paid.SeatTotal);
+    }
+
+    [Fact]
+    public async Task A_refund_made_whose_answer_was_lost_is_found_at_the_gateway_and_never_made_twice()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var paid = await PaidBookingAsync(_app, shoppers[0], show, "A3");
+
+        Gateway.Inject(SandboxStep.Refund, SandboxFault.TimeoutAfterDone);
+        using (var cancel = await CancelAsync(shoppers[0], paid.BookingId))
+        {
+            Assert.Equal("CANCELLED", (await cancel.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        }
+
+        Assert.Equal(1, await RefundsAtGatewayAsync(paid.OrderId));
+        // Asking again (a retried cancel, then the reconciler) finds the refund instead of making a second.
+        using (var again = await CancelAsync(shoppers[0], paid.BookingId))
+        {
+            Assert.Equal("REFUNDED", (await again.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        }
+
+        await Reconciling.UntilSettledAsync(_app);
+        await AssertRefundedOnceAsync(paid, paid.SeatTotal);
+    }
+
+    [Fact]
+    public async Task A_database_failure_after_a_cancellation_commits_is_a_503_and_the_retried_cancel_completes_the_refund()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var paid = await PaidBookingAsync(_app, shoppers[0], show, "A4");
+
+        // The first statement of sending the refund (reading the payment owed) fails, after the cancellation committed.
+        Database.FailCommands(sql => sql.Contains("refund_id", StringComparison.Ordinal) && sql.Contains("SELECT", StringComparison.Ordinal));
+        using (var cancel = await CancelAsync(shoppers[0], paid.BookingId))
+        {
+            var problem = await cancel.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("database", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.True(cancel.Headers.RetryAfter?.Delta > TimeSpan.Zero, "The answer says when to retry.");
+        }
+
+        Assert.Equal(0, Database.Pending);
+        Assert.Equal((BookingStatus.Cancelled, PaymentStatus.RefundPending), await StatusesAsync(paid));
+
+        using (var retried = await CancelAsync(shoppers[0], paid.BookingId))
+        {
+            Assert.Equal("REFUNDED", (await retried.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        }
+
+        await AssertRefundedOnceAsync(paid, paid.SeatTotal);
+    }
+
+    [Fact]
+    public async Task A_failure_at_the_commit_of_a_cancellation_changes_nothing_and_the_cancel_can_be_retried()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var paid = await PaidBookingAsync(_app, shoppers[0], show, "A5");
+
+        Database.FailNextCommit();
+        using (var cancel = await CancelAsync(shoppers[0], paid.BookingId))
+        {
+            await cancel.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        }
+
+        Assert.Equal((BookingStatus.Confirmed, PaymentStatus.Captured), await StatusesAsync(paid));
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["A5"]);
+        Assert.Equal(0, await RefundsAtGatewayAsync(paid.OrderId));
+
+        using (var retried = await CancelAsync(shoppers[0], paid.BookingId))
+        {
+            Assert.Equal("REFUNDED", (await retried.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        }
+
+        await AssertRefundedOnceAsync(paid, paid.SeatTotal);
+    }
+
+    [Fact]
+    public async Task A_payment_the_service_failed_to_record_is_found_by_the_reconciler_and_confirms_its_expired_booking()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "B1");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+
+        // The gateway takes the money; the database fails whenever the service would record it (every delivery of the
+        // webhook, every round of the reconciler), and the client's answer is lost with its connection.
+        Database.FailCommands(sql => sql.Contains("payment_events", StringComparison.Ordinal) || ReconcilerQuery().IsMatch(sql), times: 1_000);
+        Assert.Equal("captured", (await SandboxPayAsync(_anonymous, orderId)).GetProperty("status").GetString());
+        var bookingId = booking.GetProperty("id").GetGuid();
+        Assert.Equal(BookingStatus.PendingPayment, (await BookingAsync(bookingId)).Status);
+        Assert.Equal(PaymentStatus.Created, (await PaymentAsync(payment.GetProperty("paymentId").GetGuid())).Status);
+
+        // Asking again gives the same signed payment, as the gateway keeps it.
+        var again = await SandboxPayAsync(_anonymous, orderId);
+        Assert.Equal("captured", again.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(again.GetProperty("signature").GetString()));
+
+        // The booking lapses before anyone looks again; then the database is back and the reconciler asks the gateway.
+        _app.Time.Advance(TimeSpan.FromMinutes(6));
+        await _app.Services.GetRequiredService<BookingExpiryService>().SweepAsync(CancellationToken.None);
+        Assert.Equal(BookingStatus.Expired, (await BookingAsync(bookingId)).Status);
+        Database.Clear();
+        await Reconciling.UntilSettledAsync(_app);
+
+        Assert.Equal(BookingStatus.Confirmed, (await BookingAsync(bookingId)).Status);
+        Assert.Equal(PaymentStatus.Captured, (await PaymentAsync(payment.GetProperty("paymentId").GetGuid())).Status);
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["B1"]);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Tickets.CountAsync(t => t.BookingId == bookingId)));
+        Assert.Equal(0, await RefundsAtGatewayAsync(orderId));
+    }
+
+    [Fact]
+    public async Task A_payment_taken_after_its_seat_was_resold_while_webhooks_were_lost_is_refunded_in_full_by_the_reconciler()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (late, latePayment) = await PendingPaymentAsync(shoppers[0], show, "B2");
+        _app.Time.Advance(TimeSpan.FromMinutes(6));
+        await _app.Services.GetRequiredService<BookingExpiryService>().SweepAsync(CancellationToken.None);
+        var resold = await PaidBookingAsync(_app, shoppers[1], show, "B2");
+
+        Gateway.InjectWebhook(WebhookFault.Lose);
+        var orderId = latePayment.GetProperty("orderId").GetString()!;
+        await SandboxPayAsync(_anonymous, orderId);
+        await Reconciling.UntilSettledAsync(_app);
+
+        var lateBooking = await BookingAsync(late.GetProperty("id").GetGuid());
+        Assert.Equal(BookingStatus.Refunded, lateBooking.Status);
+        Assert.Equal(late.GetProperty("price").GetProperty("total").GetInt64(), lateBooking.RefundAmount);
+        Assert.Equal(PaymentStatus.Refunded, (await PaymentAsync(latePayment.GetProperty("paymentId").GetGuid())).Status);
+        Assert.Equal(1, await RefundsAtGatewayAsync(orderId));
+        Assert.Equal((BookingStatus.Confirmed, PaymentStatus.Captured), await StatusesAsync(resold));
+        var showId = Guid.Parse(show);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.BookingSeats.CountAsync(s => s.ShowId == showId && s.SeatId == "B2" && s.Sold)));
+    }
+
+    [Fact]
+    public async Task A_capture_cut_short_by_a_stopped_process_is_settled_by_another_instance()
+    {
+        var (show, _) = await FreshShowAsync();
+        var faults = new DatabaseFaults(_fixture.StoreName != "SQLite");
+        Guid bookingId, paymentId;
+        string orderId;
+        await using (var doomed = new MovieBookingApp(_fixture.Settings, services => services.AddSingleton<IInterceptor>(faults)))
+        {
+            doomed.Time.SetUtcNow(_app.Time.GetUtcNow());
+            var shopper = (await Shoppers.CreateAsync(doomed, 1))[0];
+            var (booking, payment) = await PendingPaymentAsync(shopper, show, "C1");
+            bookingId = booking.GetProperty("id").GetGuid();
+            paymentId = payment.GetProperty("paymentId").GetGuid();
+            orderId = payment.GetProperty("orderId").GetString()!;
+
+            // The process dies between recording the capture and confirming the booking: nothing of it runs after.
+            faults.FailCommands(sql => sql.Contains("UPDATE", StringComparison.Ordinal) && sql.Contains("bookings", StringComparison.Ordinal)
+                && sql.Contains("payment_id", StringComparison.Ordinal), times: 1_000);
+            using var anonymous = doomed.CreateClient();
+            await SandboxPayAsync(anonymous, orderId);
+            Assert.Equal(PaymentStatus.Settling, (await PaymentAsync(paymentId)).Status);
+        }
+
+        await using var survivor = new MovieBookingApp(_fixture.Settings);
+        survivor.Time.SetUtcNow(_app.Time.GetUtcNow());
+        await Reconciling.UntilSettledAsync(survivor);
+
+        Assert.Equal(BookingStatus.Confirmed, (await BookingAsync(bookingId)).Status);
+        Assert.Equal(PaymentStatus.Captured, (await PaymentAsync(paymentId)).Status);
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["C1"]);
+        Assert.Equal(0, await RefundsAtGatewayAsync(orderId));
+    }
+
+    [Fact]
+    public async Task Two_instances_reconciling_at_once_handle_each_stranded_refund_once()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var paid = new List<PaidBooking>();
+        foreach (var seat in new[] { "A1", "A2", "A3", "B1", "B2", "B3" })
+        {
+            var booking = await PaidBookingAsync(_app, shoppers[paid.Count], show, seat);
+            Gateway.Inject(SandboxStep.Refund, SandboxFault.ServerError);
+            using var cancel = await CancelAsync(shoppers[paid.Count], booking.BookingId);
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+            paid.Add(booking);
+        }
+
+        await using var other = new MovieBookingApp(_fixture.Settings);
+        var now = _app.Time.GetUtcNow();
+        other.Time.SetUtcNow(now);
+        var timing = new ReconcilerTiming(TimeSpan.FromMinutes(1), TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        var due = await _app.WithDbAsync(db => db.Payments.CountAsync(p =>
+            (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Settling || p.Status == PaymentStatus.RefundPending
+                || (p.Status == PaymentStatus.Failed && p.CreatedAt >= now.AddDays(-1)))
+            && (p.NextCheckAt == null || p.NextCheckAt <= now)));
+        Assert.True(due >= paid.Count);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var rounds = new[] { _app, other }.Select(app => Task.Run(async () =>
+        {
+            await start.Task;
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<PaymentService>().ReconcileAsync(timing, CancellationToken.None);
+        })).ToList();
+        start.SetResult();
+        var handled = await Task.WhenAll(rounds);
+
+        // Every payment due was claimed by exactly one of the two.
+        Assert.Equal(due, handled.Sum());
+        foreach (var booking in paid)
+        {
+            await AssertRefundedOnceAsync(booking, booking.SeatTotal);
+        }
+    }
+
+    [Fact]
+    public async Task A_declined_payment_confirms_nothing_and_takes_nothing_whatever_is_retried()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A1");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        Gateway.InjectWebhook(WebhookFault.Duplicate);
+        using (var declined = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome = "failure" }))
+        {
+            var answer = await declined.ReadJsonAsync(HttpStatusCode.OK);
+            Assert.Equal("failed", answer.GetProperty("status").GetString());
+            Assert.Equal(JsonValueKind.Null, answer.GetProperty("signature").ValueKind);
+        }
+
+        await Reconciling.UntilSettledAsync(_app);
+        var bookingId = booking.GetProperty("id").GetGuid();
+        Assert.Equal(BookingStatus.Failed, (await BookingAsync(bookingId)).Status);
+        Assert.Equal(PaymentStatus.Failed, (await PaymentAsync(payment.GetProperty("paymentId").GetGuid())).Status);
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["A1"]);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Tickets.CountAsync(t => t.BookingId == bookingId)));
+        Assert.Equal(0, await RefundsAtGatewayAsync(orderId));
+    }
+
+    [Fact]
+    public async Task A_gateway_that_fails_to_create_an_order_is_a_503_and_the_booking_can_still_be_paid()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var booking = await BookAsync(shoppers[0], await HoldAsync(shoppers[0], show, "A2"));
+        var id = booking.GetProperty("id").GetString();
+
+        Gateway.Inject(SandboxStep.CreateOrder, SandboxFault.ServerError);
+        using (var failed = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/payments", UriKind.Relative), null))
+        {
+            var problem = await failed.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("payment gateway", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        using var retried = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/payments", UriKind.Relative), null);
+        var payment = await retried.ReadJsonAsync(HttpStatusCode.Created);
+        await SandboxPayAsync(_anonymous, payment.GetProperty("orderId").GetString()!);
+        Assert.Equal(BookingStatus.Confirmed, (await BookingAsync(Guid.Parse(id!))).Status);
+    }
+
+    /// <summary>The reconciler's search for payments to drive on (and nothing the tests read).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("next_check_at\"? IS NULL")]
+    private static partial System.Text.RegularExpressions.Regex ReconcilerQuery();
+
+    private sealed record PaidBooking(Guid BookingId, Guid PaymentId, string OrderId, long SeatTotal, long Total);
+
+    private static async Task<PaidBooking> PaidBookingAsync(MovieBookingApp app, HttpClient shopper, string show, params string[] seats)
+    {
+        var (booking, payment) = await PendingPaymentAsync(shopper, show, seats);
+        using var anonymous = app.CreateClient();
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        await SandboxPayAsync(anonymous, orderId);
+        var id = booking.GetProperty("id").GetGuid();
+        Assert.Equal("CONFIRMED", (await shopper.GetJsonAsync($"/api/bookings/{id}")).GetProperty("status").GetString());
+        var price = booking.GetProperty("price");
+        return new PaidBooking(id, payment.GetProperty("paymentId").GetGuid(), orderId, price.GetProperty("seats").GetInt64(), price.GetProperty("total").GetInt64());
+    }
+
+    private static async Task<(JsonElement Booking, JsonElement Payment)> PendingPaymentAsync(HttpClient shopper, string show, params string[] seats)
+    {
+        var booking = await BookAsync(shopper, await HoldAsync(shopper, show, seats));
+        using var response = await shopper.PostAsync(new Uri($"/api/bookings/{booking.GetProperty("id").GetString()}/payments", UriKind.Relative), null);
+        return (booking, await response.ReadJsonAsync(HttpStatusCode.Created));
+    }
+
+    private static async Task<JsonElement> SandboxPayAsync(HttpClient client, string orderId)
+    {
+        using var response = await client.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" });
+        return await response.ReadJsonAsync(HttpStatusCode.OK);
+    }
+
+    private static Task<HttpResponseMessage> CancelAsync(HttpClient shopper, Guid bookingId) =>
+        shopper.PostAsync(new Uri($"/api/bookings/{bookingId}/cancel", UriKind.Relative), null);
+
+    private Task<Booking> BookingAsync(Guid id) => _app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == id));
+
+    private Task<Payment> PaymentAsync(Guid id) => _app.WithDbAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.Id == id));
+
+    private async Task<(BookingStatus, PaymentStatus)> StatusesAsync(PaidBooking paid) =>
+        ((await BookingAsync(paid.BookingId)).Status, (await PaymentAsync(paid.PaymentId)).Status);
+
+    private Task<int> RefundsAtGatewayAsync(string orderId) => _app.WithDbAsync(db => db.SandboxRefunds.CountAsync(r => r.OrderId == orderId));
+
+    /// <summary>The booking and its payment are REFUNDED together, and the gateway made exactly one refund of the amount.</summary>
+    private async Task AssertRefundedOnceAsync(PaidBooking paid, long amount)
+    {
+        var booking = await BookingAsync(paid.BookingId);
+        var payment = await PaymentAsync(paid.PaymentId);
+        Assert.Equal(BookingStatus.Refunded, booking.Status);
+        Assert.Equal(amount, booking.RefundAmount);
+        Assert.Equal(PaymentStatus.Refunded, payment.Status);
+        Assert.Equal(amount, payment.RefundAmount);
+        var refunds = await _app.WithDbAsync(db => db.SandboxRefunds.Where(r => r.OrderId == paid.OrderId).ToListAsync());
+        var refund = Assert.Single(refunds);
+        Assert.Equal(amount, refund.Amount);
+        Assert.Equal(refund.RefundId, payment.RefundId);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.BookingSeats.CountAsync(s => s.BookingId == paid.BookingId && s.Sold)));
+    }
+}
+
+/// <summary>A fixture whose app runs with <see cref="DatabaseFaults"/> among its database interceptors.</summary>
+public interface IFaultFixture
+{
+    DatabaseFaults Database { get; }
+}
+
+public sealed class SqliteFaultFixture : SqliteAppFixture, IFaultFixture
+{
+    public DatabaseFaults Database { get; } = new(postgres: false);
+
+    public override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(Database);
+}
+
+public sealed class PostgresFaultFixture : PostgresAppFixture, IFaultFixture
+{
+    public DatabaseFaults Database { get; } = new(postgres: true);
+
+    public override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(Database);
+}
+
+public sealed class SqliteMoneyFaultTests(SqliteFaultFixture fixture) : MoneyFaultTests(fixture), IClassFixture<SqliteFaultFixture>;
+
+public sealed class PostgresMoneyFaultTests(PostgresFaultFixture fixture) : MoneyFaultTests(fixture), IClassFixture<PostgresFaultFixture>;
