@@ -29,13 +29,13 @@ public static class Reconciling
             {
                 return;
             }
-    
+
             // A claim held by the background round lapses after Timing.Claim, and an unpaid order is asked about again
             // after a while; give the background round time to finish, then move on to the next look.
             await Task.Delay(TimeSpan.FromMilliseconds(50));
             app.Time.Advance(reconciler.Timing.Claim);
         }
-    
+
         Assert.Fail("Payments were still settling or owed back after the reconciler's rounds.");
     }
 }
