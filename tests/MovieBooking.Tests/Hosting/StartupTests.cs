@@ -72,6 +72,11 @@ public sealed class StartupTests : IDisposable
     [InlineData("Payments:Gateway", "razorpay", "Payments:Razorpay:KeyId")]
     [InlineData("Payments:Gateway", "stripe", "Payments:Stripe:SecretKey")]
     [InlineData("Payments:Sandbox:WebhookSecret", "", "Payments:Sandbox:WebhookSecret")]
+    [InlineData("Payments:Sandbox:Enabled", "false", "Payments__Sandbox__Enabled")]
+    [InlineData("Payments:Sandbox:KeySecret", "sandbox-development-key-secret", "Payments:Sandbox:KeySecret is the published development secret")]
+    [InlineData("Payments:Sandbox:WebhookSecret", "sandbox-development-webhook-secret", "Payments:Sandbox:WebhookSecret is the published development secret")]
+    [InlineData("Jwt:SigningKey", "DEVELOPMENT-ONLY-signing-key--not-a-secret--set-Jwt__SigningKey-in-production", "Jwt:SigningKey is the published development secret")]
+    [InlineData("Payments:Reconciler:Within", "00:00:01", "Payments:Reconciler:Within")]
     [InlineData("Tickets:SigningKey", "", "Tickets:SigningKey")]
     [InlineData("Tickets:SigningKey", "c2hvcnQ=", "Tickets:SigningKey")]
     public async Task A_bad_setting_stops_the_app_with_a_message_naming_the_key(string key, string value, string named)

@@ -27,6 +27,46 @@ public abstract class AccountsApiTests(AppFixture fixture)
         Assert.DoesNotContain("Popcorn", body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("01a1b2c3-0000-7000-8000-000000000000")] // a user id of the right shape that no user has
+    [InlineData("not-a-user-id")]
+    public async Task A_well_signed_token_whose_subject_is_no_user_is_a_401(string subject)
+    {
+        // The same token for a user who exists is good, so the refusal below is about the subject alone.
+        var existing = await _client.RegisterAsync($"subject-{Guid.NewGuid():N}@example.com");
+        Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(SignedToken(existing), "/api/users/me"));
+
+        foreach (var path in new[] { "/api/bookings", "/api/users/me" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithTokenAsync(SignedToken(subject), path));
+        }
+    }
+
+    /// <summary>A token signed with the service's key, as the service would issue it, for any subject.</summary>
+    private string SignedToken(string subject)
+    {
+        var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Encoding.UTF8.GetBytes("test-signing-key-of-at-least-thirty-two-bytes"));
+        var now = _app.Time.GetUtcNow().UtcDateTime;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "movie-booking",
+            Audience = "movie-booking-api",
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = "User" },
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(10),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    private async Task<HttpStatusCode> StatusWithTokenAsync(string token, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await _client.SendAsync(request);
+        return response.StatusCode;
+    }
+
     [Fact]
     public async Task Emails_are_unique_whatever_their_case()
     {

@@ -513,6 +513,73 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
+    public async Task An_admitted_ticket_is_not_cancellable_by_its_customer_but_a_cancelled_show_refunds_it()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "B1");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var id = booking.GetProperty("id").GetString();
+        var qr = (await shoppers[0].GetJsonAsync($"/api/bookings/{id}/ticket")).GetProperty("qr").GetString();
+        using (var admitted = await actors.Owner.PostJsonAsync("/api/checkins", new { qr }))
+        {
+            await admitted.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        using (var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null))
+        {
+            var problem = await cancel.ReadProblemAsync(HttpStatusCode.Conflict);
+            Assert.Contains("admitted", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id));
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["B1"]);
+        Assert.Equal(PaymentStatus.Captured, await PaymentStatusAsync(payment));
+
+        using (var cancelShow = await actors.Owner.PostAsync(new Uri($"/api/shows/{show}/cancel", UriKind.Relative), null))
+        {
+            await cancelShow.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        var refunded = await shoppers[0].GetJsonAsync($"/api/bookings/{id}");
+        Assert.Equal("REFUNDED", refunded.GetProperty("status").GetString());
+        Assert.Equal(booking.GetProperty("price").GetProperty("total").GetInt64(), refunded.GetProperty("refund").GetProperty("amount").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_cancellation_and_a_check_in_racing_never_both_win()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "B2");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var id = booking.GetProperty("id").GetString();
+        var qr = (await shoppers[0].GetJsonAsync($"/api/bookings/{id}/ticket")).GetProperty("qr").GetString();
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scan = Task.Run(async () =>
+        {
+            await start.Task;
+            using var response = await actors.Owner.PostJsonAsync("/api/checkins", new { qr });
+            return response.StatusCode;
+        });
+        var cancel = Task.Run(async () =>
+        {
+            await start.Task;
+            using var response = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null);
+            return response.StatusCode;
+        });
+        start.SetResult();
+        var (scanned, cancelled) = (await scan, await cancel);
+
+        // Exactly one wins: admitted and still sold, or cancelled, refunded and not admitted.
+        Assert.NotEqual(scanned == HttpStatusCode.OK, cancelled == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Conflict, scanned == HttpStatusCode.OK ? cancelled : scanned);
+        var status = await StatusAsync(shoppers[0], id);
+        Assert.Equal(scanned == HttpStatusCode.OK ? "CONFIRMED" : "REFUNDED", status);
+    }
+
+    [Fact]
     public async Task Two_scanners_racing_on_one_ticket_admit_it_once()
     {
         var actors = await _fixture.ActorsAsync();
