@@ -14,6 +14,9 @@ public sealed class PostgresServer
 
     private readonly string? _dataDirectory;
     private readonly string? _pgCtl;
+    private string? _user;
+    private string? _log;
+    private string[] _settings = [];
 
     private PostgresServer(string adminConnectionString, string? dataDirectory, string? pgCtl)
     {
@@ -21,6 +24,22 @@ public sealed class PostgresServer
         _dataDirectory = dataDirectory;
         _pgCtl = pgCtl;
     }
+
+    /// <summary>A cluster of its own, for tests that stop and restart the server; stopped when the test run ends.</summary>
+    public static Task<PostgresServer> StartPrivateAsync() => StartAsync();
+
+    /// <summary>
+    /// Stops the server, cutting every connection, as an outage or a restart does. Fast, not immediate: the throwaway
+    /// cluster runs without synchronous commits, so an immediate stop would lose commits a real server keeps.
+    /// </summary>
+    public Task StopAsync() =>
+        ExternalProcess.RunAsAsync(_user, _pgCtl ?? throw new InvalidOperationException("An existing server is not stopped by the tests."),
+            ["-D", _dataDirectory!, "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts the stopped server again on the same port.</summary>
+    public Task RestartAsync() =>
+        ExternalProcess.RunAsAsync(_user, _pgCtl ?? throw new InvalidOperationException("An existing server is not started by the tests."),
+            ["-D", _dataDirectory!, "-l", _log!, "-w", "-o", string.Join(' ', _settings), "start"]);
 
     public string AdminConnectionString { get; }
 
@@ -78,12 +97,13 @@ public sealed class PostgresServer
         await ExternalProcess.RunAsAsync(user, initdb, ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
         var log = Path.Combine(root, "server.log");
         int port;
+        string[] settings;
         for (var attempt = 1; ; attempt++)
         {
             // Chosen just before the start; a free port can still be taken meanwhile (as the local port of a connection
             // the tests open), and then the start is tried again on another.
             port = ExternalProcess.FreeTcpPort();
-            string[] settings =
+            settings =
             [
                 $"-p {port}", $"-k {root}", "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c synchronous_commit=off",
                 "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=128MB",
@@ -100,7 +120,12 @@ public sealed class PostgresServer
         }
 
         var server = new PostgresServer(
-            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=30", data, pgCtl);
+            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=30", data, pgCtl)
+        {
+            _user = user,
+            _log = log,
+            _settings = settings,
+        };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(root, user);
         return server;
     }
@@ -110,6 +135,10 @@ public sealed class PostgresServer
         try
         {
             ExternalProcess.RunAsAsync(user, _pgCtl!, ["-D", _dataDirectory!, "-m", "immediate", "stop"]).GetAwaiter().GetResult();
+        }
+        catch (InvalidOperationException) when (!File.Exists(Path.Combine(_dataDirectory!, "postmaster.pid")))
+        {
+            // Already stopped (a private server its tests stopped last).
         }
         finally
         {
