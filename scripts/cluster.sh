@@ -3,6 +3,8 @@
 #
 #   scripts/cluster.sh start   builds the service, starts everything, returns once nginx answers (http://127.0.0.1:8080)
 #   scripts/cluster.sh stop    stops everything it started
+#   scripts/cluster.sh fault kill-redis|start-redis|restart-postgres|kill-instance N|start-instance N
+#                              injects (and heals) the outages of chaos runs
 #
 # Settings (environment): CLUSTER_PORT (nginx, default 8080; the instances use the next ports, PostgreSQL +11 and
 # Redis +12), CLUSTER_DIR (data, logs and pids, default ./data/cluster), CLUSTER_INSTANCES (default 3). Any other
@@ -79,24 +81,52 @@ start_instances() {
     grep -q "^${secret%%:*}=" "$dir/secrets.env" || echo "${secret%%:*}=$(head -c "${secret##*:}" /dev/urandom | base64 -w0)" >>"$dir/secrets.env"
   done
   for i in $(seq 1 "$instances"); do
-    (
-      set -a
-      # shellcheck disable=SC1091
-      . "$dir/secrets.env"
-      set +a
-      cd "$dir"
-      ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" PORT=$((port + i)) \
-        Database__Provider=Postgres \
-        ConnectionStrings__Default="Host=127.0.0.1;Port=$pg_port;Database=moviebooking;Username=postgres" \
-        Redis__Configuration="127.0.0.1:$redis_port" \
-        Payments__Gateway="${Payments__Gateway:-sandbox}" Payments__Sandbox__Enabled="${Payments__Sandbox__Enabled:-true}" \
-        Seed__Demo=$([ "$i" -eq 1 ] && echo true || echo false) \
-        nohup dotnet "$dir/api/MovieBooking.Api.dll" >"$dir/api-$i.log" 2>&1 &
-      echo $! >"$dir/api-$i.pid"
-    )
-    # The first instance migrates the database and seeds it before the others start.
-    wait_for "API instance $i" "answers $((port + i)) /api/health/ready"
+    start_instance "$i"
   done
+}
+
+# Starts instance $1 of the build in $dir/api and waits until it is ready.
+start_instance() {
+  local i=$1
+  (
+    set -a
+    # shellcheck disable=SC1091
+    . "$dir/secrets.env"
+    set +a
+    cd "$dir"
+    ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" PORT=$((port + i)) \
+      Database__Provider=Postgres \
+      ConnectionStrings__Default="Host=127.0.0.1;Port=$pg_port;Database=moviebooking;Username=postgres" \
+      Redis__Configuration="127.0.0.1:$redis_port" \
+      Payments__Gateway="${Payments__Gateway:-sandbox}" Payments__Sandbox__Enabled="${Payments__Sandbox__Enabled:-true}" \
+      Seed__Demo=$([ "$i" -eq 1 ] && echo true || echo false) \
+      nohup dotnet "$dir/api/MovieBooking.Api.dll" >>"$dir/api-$i.log" 2>&1 &
+    echo $! >"$dir/api-$i.pid"
+  )
+  # The first instance migrates the database and seeds it before the others start.
+  wait_for "API instance $i" "answers $((port + i)) /api/health/ready"
+}
+
+# Faults for chaos runs: each stops or restarts one part the way an outage does.
+fault() {
+  case "${1:-}" in
+    kill-redis)
+      # Killed, not shut down: with no persistence its data is gone, as after a crash.
+      if [ -f "$dir/redis.pid" ]; then kill -9 "$(cat "$dir/redis.pid")" 2>/dev/null || true; rm -f "$dir/redis.pid"; fi ;;
+    start-redis)
+      start_redis
+      wait_for Redis "redis-cli -p $redis_port ping >/dev/null 2>&1" ;;
+    restart-postgres)
+      as_postgres "$(pg_bin)/pg_ctl" -D "$dir/pg" -m fast -w restart >/dev/null ;;
+    kill-instance)
+      local pidfile="$dir/api-${2:?kill-instance needs an instance number}.pid"
+      if [ -f "$pidfile" ]; then kill -9 "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; fi ;;
+    start-instance)
+      start_instance "${2:?start-instance needs an instance number}" ;;
+    *)
+      echo "usage: $0 fault kill-redis|start-redis|restart-postgres|kill-instance N|start-instance N" >&2
+      exit 2 ;;
+  esac
 }
 
 start_nginx() {
@@ -160,8 +190,12 @@ case "${1:-start}" in
     stop_all
     echo "Stopped."
     ;;
+  fault)
+    shift
+    fault "$@"
+    ;;
   *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|stop|fault …" >&2
     exit 2
     ;;
 esac

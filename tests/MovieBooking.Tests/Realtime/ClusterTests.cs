@@ -13,12 +13,18 @@ namespace MovieBooking.Tests.Realtime;
 /// <c>scripts/cluster.sh</c>: PostgreSQL, Redis, three instances and nginx on loopback, started and stopped as the
 /// README shows, with real HTTP clients going through nginx.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"moviebooking-cluster-{Guid.NewGuid():N}");
     private int _port;
 
     public Uri Url { get; private set; } = null!;
+
+    /// <summary>The running cluster's controls: faults, and its database for invariant checks.</summary>
+    public MovieBooking.Chaos.ClusterControl Control { get; private set; } = null!;
+
+    /// <summary>Settings every instance of the cluster gets, beside the script's own.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     /// <summary>An admin's catalogue builder and a theatre of the demo owner, made once for the fixture's tests.</summary>
     internal Task<(CatalogBuilder Catalog, string Theatre)>? Catalog { get; set; }
@@ -33,6 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         while (_port > 65_000 || !Enumerable.Range(1, 12).All(offset => IsFree(_port + offset)));
 
         Url = new Uri($"http://127.0.0.1:{_port}");
+        Control = new MovieBooking.Chaos.ClusterControl(Path.Combine(RepositoryRoot(), "scripts", "cluster.sh"), _directory, _port);
         await RunScriptAsync("start", TimeSpan.FromMinutes(8));
     }
 
@@ -53,6 +60,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         info.Environment["CLUSTER_PORT"] = _port.ToString(CultureInfo.InvariantCulture);
         info.Environment["RateLimiting__Auth__PermitLimit"] = "100000";
         info.Environment["RateLimiting__Holds__PermitLimit"] = "100000";
+        foreach (var (key, value) in Settings)
+        {
+            info.Environment[key] = value;
+        }
+
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -90,6 +102,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 }
 
 /// <summary>The seat races of the holds issue, and the live seat map, through nginx against three instances.</summary>
+[Collection(Clusters.Name)]
 public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
@@ -193,4 +206,11 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
         using var client = new HttpClient { BaseAddress = cluster.Url };
         return await client.SeatStatusesAsync(show);
     }
+}
+
+/// <summary>Clusters start one at a time: each takes the machine's cores, and a chaos run must not starve another's tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class Clusters
+{
+    public const string Name = "Clusters on loopback";
 }
