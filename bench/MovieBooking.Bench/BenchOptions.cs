@@ -4,16 +4,21 @@ namespace MovieBooking.Bench;
 
 internal sealed record BenchOptions(
     string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios,
-    int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int Rounds = 10, TimeSpan Window = default)
+    int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int Rounds = 10, TimeSpan Window = default,
+    string ClusterDir = "data/cluster", int ClusterPort = 8080, TimeSpan Outage = default, TimeSpan HoldTtl = default, TimeSpan SettleWithin = default)
 {
     public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "watchers"];
+
+    /// <summary>Scenarios run only when named: <c>chaos</c> injects faults into a running cluster.</summary>
+    public static readonly string[] NamedScenarios = ["chaos"];
 
     /// <summary>The scenarios <c>--compare</c> can weigh.</summary>
     public static readonly string[] ComparedScenarios = ["health", "hold"];
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), AllScenarios, Window: TimeSpan.FromSeconds(4));
+        var options = new BenchOptions("sqlite", null, 64, 256, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), AllScenarios, Window: TimeSpan.FromSeconds(4),
+            Outage: TimeSpan.FromSeconds(10), HoldTtl: TimeSpan.FromMinutes(5), SettleWithin: TimeSpan.FromMinutes(3));
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -30,6 +35,11 @@ internal sealed record BenchOptions(
                 "--compare" => options with { Compare = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => u.TrimEnd('/'))] },
                 "--rounds" => options with { Rounds = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--window" => options with { Window = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--cluster-dir" => options with { ClusterDir = Value() },
+                "--cluster-port" => options with { ClusterPort = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--outage" => options with { Outage = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--hold-ttl" => options with { HoldTtl = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--settle-within" => options with { SettleWithin = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}.\n{Usage}"),
@@ -61,9 +71,14 @@ internal sealed record BenchOptions(
             throw new ArgumentException("--rounds is at least 1 and --window more than 0 seconds.");
         }
 
-        if (options.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown)
+        if (options.Scenarios.Except(AllScenarios).Except(NamedScenarios).FirstOrDefault() is { } unknown)
         {
-            throw new ArgumentException($"Unknown scenario {unknown}; scenarios are {string.Join(", ", AllScenarios)}.");
+            throw new ArgumentException($"Unknown scenario {unknown}; scenarios are {string.Join(", ", AllScenarios.Concat(NamedScenarios))}.");
+        }
+
+        if (options.Scenarios.Contains("chaos") && options.Scenarios.Count > 1)
+        {
+            throw new ArgumentException("--scenarios chaos runs alone, against a cluster started by scripts/cluster.sh.");
         }
 
         return options;
@@ -79,7 +94,13 @@ internal sealed record BenchOptions(
           --warmup S                      unrecorded seconds before health, seatmap and hold (default 30)
           --watchers N                    open seat map streams in 'watchers' (default 2000)
           --watch-rate R                  holds and releases a second while they watch (default 40)
-          --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, watchers (default all)
+          --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, watchers (default all),
+                                          or chaos alone: faults injected into a running scripts/cluster.sh cluster
+                                          (--connections buyers, --duration seconds of calm around each fault)
+          --cluster-dir D, --cluster-port P   the chaos run's cluster (default data/cluster, 8080, as cluster.sh)
+          --outage S                      seconds each chaos fault lasts (default 10)
+          --hold-ttl S                    the cluster's Booking__HoldTtl, so late payers pay after it (default 300)
+          --settle-within S               seconds every payment may take to be final after the load (default 180)
           --compare URL,URL,…             instead: 'hold' on running services in turn, a window at a time (say, two builds);
                                           with --scenarios health,hold, both in turn and each service's hold/health ratio
           --rounds N                      windows per service and scenario in --compare (default 10)

@@ -23,6 +23,22 @@ if (options.Compare is { } compared)
     return await Comparison.RunAsync(compared, options);
 }
 
+if (options.Scenarios.Contains("chaos"))
+{
+    var cluster = new MovieBooking.Chaos.ClusterControl(
+        Path.Combine(ServiceUnderTest.FindRepositoryRoot(), "scripts", "cluster.sh"), Path.GetFullPath(options.ClusterDir), options.ClusterPort);
+    var report = await MovieBooking.Chaos.ChaosRun.RunAsync(cluster, new MovieBooking.Chaos.ChaosOptions
+    {
+        Buyers = options.Connections,
+        Calm = options.Duration,
+        Faults = MovieBooking.Chaos.ChaosFault.Standard(options.Outage),
+        HoldTtl = options.HoldTtl,
+        SettleWithin = options.SettleWithin,
+    }, Console.Out);
+    Console.WriteLine(report.ToTable());
+    return report.InternalErrors == 0 && report.Violations.Count == 0 && report.SettledAfter is not null ? 0 : 1;
+}
+
 await using var service = options.Url is null ? await ServiceUnderTest.StartAsync(options.Store) : null;
 var url = options.Url ?? service!.Url;
 using var handler = new SocketsHttpHandler

@@ -147,7 +147,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         throw new InvalidOperationException($"The service did not become ready (exit code {(process.HasExited ? process.ExitCode : "none")}).");
     }
 
-    private static string FindRepositoryRoot()
+    public static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -45,7 +45,11 @@ public sealed record ChaosOptions
 }
 
 /// <summary>Requests and answers in one phase of a run (calm, or one fault from its start until the next).</summary>
-public sealed record ChaosPhase(string Name, long Requests, long ServerErrors, long InternalErrors, long ConnectionErrors, TimeSpan? Recovery);
+/// <summary>
+/// Requests and answers in one phase of a run (calm, or one fault from its start until the next), and the violations of
+/// the invariants that hold at every instant, checked as the phase ends (all of them in the last row, once settled).
+/// </summary>
+public sealed record ChaosPhase(string Name, long Requests, long ServerErrors, long InternalErrors, long ConnectionErrors, TimeSpan? Recovery, int Violations);
 
 public sealed record ChaosReport(IReadOnlyList<ChaosPhase> Phases, int Purchases, int Confirmed, TimeSpan? SettledAfter, IReadOnlyList<string> Violations)
 {
@@ -54,12 +58,13 @@ public sealed record ChaosReport(IReadOnlyList<ChaosPhase> Phases, int Purchases
     public string ToTable()
     {
         var text = new StringBuilder();
-        text.AppendLine("| phase | requests | 5xx | 500 | connection errors | time to recover |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| phase | requests | 5xx | 500 | connection errors | invariant violations | time to recover |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var phase in Phases)
         {
             var recovery = phase.Recovery is { } r ? $"{r.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" : "–";
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {phase.Name} | {phase.Requests} | {phase.ServerErrors} | {phase.InternalErrors} | {phase.ConnectionErrors} | {recovery} |");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {phase.Name} | {phase.Requests} | {phase.ServerErrors} | {phase.InternalErrors} | {phase.ConnectionErrors} | {phase.Violations} | {recovery} |");
         }
 
         var settled = SettledAfter is { } s ? $"{s.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s after the load stopped" : "not within the bound";
@@ -84,7 +89,7 @@ public sealed class ChaosRun
     private readonly ClusterControl _cluster;
     private readonly ChaosOptions _options;
     private readonly ConcurrentDictionary<string, Counters> _phases = new();
-    private readonly List<(string Name, TimeSpan? Recovery)> _order = [];
+    private readonly List<(string Name, TimeSpan? Recovery, int Violations)> _order = [];
     private volatile string _phase = "calm";
     private int _purchases;
 
@@ -106,9 +111,9 @@ public sealed class ChaosRun
         log.WriteLine($"{tokens.Length} buyers on {shows.Count} shows; faults: {string.Join(", ", _options.Faults.Select(f => f.Name))}");
 
         using var stop = new CancellationTokenSource();
-        _order.Add(("calm", null));
         var buyers = tokens.Select((token, i) => Task.Run(() => BuyAsync(http, token, shows, new Random(i), stop.Token))).ToList();
         await Task.Delay(_options.Calm);
+        _order.Add(("calm", null, (await MoneyInvariants.CheckStandingAsync(_cluster.DatabaseConnectionString)).Count));
         foreach (var fault in _options.Faults)
         {
             _phase = fault.Name;
@@ -118,12 +123,11 @@ public sealed class ChaosRun
             var healing = Stopwatch.StartNew();
             await fault.Heal(_cluster);
             var recovered = await RecoveredAsync(http);
-            _order.Add((fault.Name, recovered ? healing.Elapsed : null));
             await Task.Delay(_options.Calm);
+            _order.Add((fault.Name, recovered ? healing.Elapsed : null, (await MoneyInvariants.CheckStandingAsync(_cluster.DatabaseConnectionString)).Count));
         }
 
-        _phase = "after the faults";
-        _order.Add((_phase, null));
+        _phase = "after the load, settled";
         await stop.CancelAsync();
         await Task.WhenAll(buyers);
 
@@ -142,8 +146,9 @@ public sealed class ChaosRun
         }
 
         var violations = await MoneyInvariants.CheckAsync(_cluster.DatabaseConnectionString);
+        _order.Add((_phase, null, violations.Count));
         var confirmed = await CountConfirmedAsync();
-        var phases = _order.Select(p => _phases.GetOrAdd(p.Name, _ => new Counters()).Result(p.Name, p.Recovery)).ToList();
+        var phases = _order.Select(p => _phases.GetOrAdd(p.Name, _ => new Counters()).Result(p.Name, p.Recovery, p.Violations)).ToList();
         return new ChaosReport(phases, _purchases, confirmed, settledAfter, violations);
     }
 
@@ -371,7 +376,7 @@ public sealed class ChaosRun
             Interlocked.Increment(ref _connectionErrors);
         }
 
-        public ChaosPhase Result(string name, TimeSpan? recovery) =>
-            new(name, _requests, _serverErrors, _internalErrors, _connectionErrors, recovery);
+        public ChaosPhase Result(string name, TimeSpan? recovery, int violations) =>
+            new(name, _requests, _serverErrors, _internalErrors, _connectionErrors, recovery, violations);
     }
 }

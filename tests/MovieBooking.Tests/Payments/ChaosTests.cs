@@ -30,6 +30,7 @@ public sealed class ChaosTests(ChaosTests.Fixture cluster, ITestOutputHelper out
         output.WriteLine(report.ToTable());
 
         Assert.Empty(report.Violations);
+        Assert.All(report.Phases, p => Assert.Equal(0, p.Violations));
         Assert.Equal(0, report.InternalErrors);
         Assert.NotNull(report.SettledAfter);
         Assert.All(report.Phases.Where(p => cluster.Faults.Contains(p.Name)), p => Assert.NotNull(p.Recovery));

@@ -290,6 +290,37 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
     }
 
     [Fact]
+    public async Task Webhooks_delayed_duplicated_and_out_of_order_settle_a_payment_once()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A3");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+
+        // A declined attempt whose webhook comes two minutes late, then a successful one whose webhook comes twice.
+        Gateway.InjectWebhook(WebhookFault.Delay, delay: TimeSpan.FromMinutes(2));
+        using (var declined = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome = "failure" }))
+        {
+            await declined.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        var bookingId = booking.GetProperty("id").GetGuid();
+        Assert.Equal(BookingStatus.PendingPayment, (await BookingAsync(bookingId)).Status);
+        Gateway.InjectWebhook(WebhookFault.Duplicate);
+        await SandboxPayAsync(_anonymous, orderId);
+        Assert.Equal(BookingStatus.Confirmed, (await BookingAsync(bookingId)).Status);
+
+        // The failure arrives last: the gateway's record says paid, so it changes nothing.
+        _app.Time.Advance(TimeSpan.FromMinutes(2));
+        await _app.Services.GetRequiredService<SandboxWebhookSender>().DeliverDueAsync(orderId, CancellationToken.None);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.SandboxWebhooks.CountAsync(w => w.OrderId == orderId && w.DeliveredAt == null)));
+        Assert.Equal(3, await _app.WithDbAsync(db => db.SandboxWebhooks.CountAsync(w => w.OrderId == orderId)));
+        Assert.Equal(BookingStatus.Confirmed, (await BookingAsync(bookingId)).Status);
+        Assert.Equal(PaymentStatus.Captured, (await PaymentAsync(payment.GetProperty("paymentId").GetGuid())).Status);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Tickets.CountAsync(t => t.BookingId == bookingId)));
+        Assert.Equal(0, await RefundsAtGatewayAsync(orderId));
+    }
+
+    [Fact]
     public async Task A_gateway_that_fails_to_create_an_order_is_a_503_and_the_booking_can_still_be_paid()
     {
         var (show, shoppers) = await FreshShowAsync();

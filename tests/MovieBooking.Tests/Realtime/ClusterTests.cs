@@ -147,6 +147,18 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
         Assert.Equal(await SeatMapAsync(show), watcher.Seats);
     }
 
+    [Fact]
+    public async Task A_path_with_a_nul_character_is_a_400_problem_through_the_load_balancer()
+    {
+        using var client = new HttpClient { BaseAddress = cluster.Url };
+        foreach (var path in new[] { "/api/holds/%00", "/api/shows/abc%00def/seats" })
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("NUL", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<List<(HttpStatusCode Status, string? MediaType, string[] Seats)>> RaceAsync(
         HttpClient[] clients, string show, Func<int, string[]> seatsOf)
     {
