@@ -34,6 +34,8 @@ if (options.Scenarios.Contains("chaos"))
         Faults = MovieBooking.Chaos.ChaosFault.Standard(options.Outage),
         HoldTtl = options.HoldTtl,
         SettleWithin = options.SettleWithin,
+        // Enough seats that a long run does not sell out; few enough that buyers still collide.
+        SeatsPerShow = 64,
     }, Console.Out);
     Console.WriteLine(report.ToTable());
     return report.InternalErrors == 0 && report.Violations.Count == 0 && report.SettledAfter is not null ? 0 : 1;

@@ -48,6 +48,8 @@ public sealed record ChaosOptions
 /// <summary>
 /// Requests and answers in one phase of a run (calm, or one fault from its start until the next), and the violations of
 /// the invariants that hold at every instant, checked as the phase ends (all of them in the last row, once settled).
+/// <see cref="Recovery"/> is the time from the end of the outage until the last failed answer (5xx or cut connection)
+/// a buyer saw, zero when none came after it; null when the cluster did not answer ready again within a minute.
 /// </summary>
 public sealed record ChaosPhase(string Name, long Requests, long ServerErrors, long InternalErrors, long ConnectionErrors, TimeSpan? Recovery, int Violations);
 
@@ -62,7 +64,8 @@ public sealed record ChaosReport(IReadOnlyList<ChaosPhase> Phases, int Purchases
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var phase in Phases)
         {
-            var recovery = phase.Recovery is { } r ? $"{r.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" : "–";
+            var recovery = phase.Recovery is { } r ? $"{r.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+                : phase.Name == "calm" || phase.Name.StartsWith("after", StringComparison.Ordinal) ? "–" : "not ready again";
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {phase.Name} | {phase.Requests} | {phase.ServerErrors} | {phase.InternalErrors} | {phase.ConnectionErrors} | {phase.Violations} | {recovery} |");
         }
@@ -90,6 +93,7 @@ public sealed class ChaosRun
     private readonly ChaosOptions _options;
     private readonly ConcurrentDictionary<string, Counters> _phases = new();
     private readonly List<(string Name, TimeSpan? Recovery, int Violations)> _order = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private volatile string _phase = "calm";
     private int _purchases;
 
@@ -120,11 +124,13 @@ public sealed class ChaosRun
             log.WriteLine($"{fault.Name}…");
             await fault.Inject(_cluster);
             await Task.Delay(fault.Outage);
-            var healing = Stopwatch.StartNew();
+            var healed = _clock.Elapsed;
             await fault.Heal(_cluster);
             var recovered = await RecoveredAsync(http);
             await Task.Delay(_options.Calm);
-            _order.Add((fault.Name, recovered ? healing.Elapsed : null, (await MoneyInvariants.CheckStandingAsync(_cluster.DatabaseConnectionString)).Count));
+            var lastFailure = _phases.GetOrAdd(fault.Name, _ => new Counters(_clock)).LastFailure;
+            var recovery = lastFailure > healed ? lastFailure - healed : TimeSpan.Zero;
+            _order.Add((fault.Name, recovered ? recovery : null, (await MoneyInvariants.CheckStandingAsync(_cluster.DatabaseConnectionString)).Count));
         }
 
         _phase = "after the load, settled";
@@ -148,7 +154,7 @@ public sealed class ChaosRun
         var violations = await MoneyInvariants.CheckAsync(_cluster.DatabaseConnectionString);
         _order.Add((_phase, null, violations.Count));
         var confirmed = await CountConfirmedAsync();
-        var phases = _order.Select(p => _phases.GetOrAdd(p.Name, _ => new Counters()).Result(p.Name, p.Recovery, p.Violations)).ToList();
+        var phases = _order.Select(p => _phases.GetOrAdd(p.Name, _ => new Counters(_clock)).Result(p.Name, p.Recovery, p.Violations)).ToList();
         return new ChaosReport(phases, _purchases, confirmed, settledAfter, violations);
     }
 
@@ -174,7 +180,8 @@ public sealed class ChaosRun
         var hold = await SendAsync(http, token, HttpMethod.Post, $"/api/shows/{show.Show}/holds", new { seatIds = seats }, null, stop);
         if (hold?.Status != HttpStatusCode.Created)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), stop);
+            // Someone else has them; a person looks at the seat map again before trying other seats.
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(100, 400)), stop);
             return;
         }
 
@@ -230,7 +237,7 @@ public sealed class ChaosRun
     {
         for (var attempt = 0; attempt < 40; attempt++)
         {
-            var counters = _phases.GetOrAdd(_phase, _ => new Counters());
+            var counters = _phases.GetOrAdd(_phase, _ => new Counters(_clock));
             using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
             if (token is not null)
             {
@@ -349,8 +356,9 @@ public sealed class ChaosRun
         return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    private sealed class Counters
+    private sealed class Counters(Stopwatch clock)
     {
+        private long _lastFailureTicks;
         private long _requests;
         private long _serverErrors;
         private long _internalErrors;
@@ -362,6 +370,7 @@ public sealed class ChaosRun
             if ((int)status >= 500)
             {
                 Interlocked.Increment(ref _serverErrors);
+                Interlocked.Exchange(ref _lastFailureTicks, clock.Elapsed.Ticks);
             }
 
             if (status == HttpStatusCode.InternalServerError)
@@ -374,7 +383,10 @@ public sealed class ChaosRun
         {
             Interlocked.Increment(ref _requests);
             Interlocked.Increment(ref _connectionErrors);
+            Interlocked.Exchange(ref _lastFailureTicks, clock.Elapsed.Ticks);
         }
+
+        public TimeSpan LastFailure => TimeSpan.FromTicks(Interlocked.Read(ref _lastFailureTicks));
 
         public ChaosPhase Result(string name, TimeSpan? recovery, int violations) =>
             new(name, _requests, _serverErrors, _internalErrors, _connectionErrors, recovery, violations);

@@ -290,6 +290,38 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
     }
 
     [Fact]
+    public async Task Debts_that_earlier_versions_left_on_bookings_alone_are_settled_by_the_reconciler()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var unsent = await PaidBookingAsync(_app, shoppers[0], show, "B1");
+        var unmarked = await PaidBookingAsync(_app, shoppers[1], show, "B2");
+        var now = _app.Time.GetUtcNow();
+
+        // As the earlier code left them: a cancellation that recorded its refund on the booking only, the payment still
+        // CAPTURED and the refund never sent; and a refund completed for the payment while its booking stayed CANCELLED.
+        await _app.WithDbAsync(db => db.Bookings.Where(b => b.Id == unsent.BookingId || b.Id == unmarked.BookingId)
+            .ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, BookingStatus.Cancelled).SetProperty(x => x.RefundAmount, x => x.SeatTotal)
+                .SetProperty(x => x.RefundReason, "Cancelled by the customer.").SetProperty(x => x.CancelledAt, now)));
+        // Their sales were taken back in the cancellation's transaction, as then.
+        await _app.WithDbAsync(db => db.BookingSeats.Where(s => s.BookingId == unsent.BookingId || s.BookingId == unmarked.BookingId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Sold, false)));
+        await _app.WithDbAsync(db => db.ShowSeats.Where(s => s.BookingId == unsent.BookingId || s.BookingId == unmarked.BookingId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, MovieBooking.Api.Seating.SeatStatus.Available).SetProperty(x => x.BookingId, (Guid?)null)));
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var gateway = scope.ServiceProvider.GetRequiredService<IPaymentGateway>();
+            var payment = await PaymentAsync(unmarked.PaymentId);
+            var made = await gateway.RefundAsync(payment.GatewayPaymentId!, unmarked.SeatTotal, payment.Currency, $"refund-{payment.Id:N}", CancellationToken.None);
+            await _app.WithDbAsync(db => db.Payments.Where(p => p.Id == unmarked.PaymentId).ExecuteUpdateAsync(p => p
+                .SetProperty(x => x.Status, PaymentStatus.Refunded).SetProperty(x => x.RefundAmount, unmarked.SeatTotal).SetProperty(x => x.RefundId, made.RefundId)));
+        }
+
+        await Reconciling.UntilSettledAsync(_app);
+        await AssertRefundedOnceAsync(unsent, unsent.SeatTotal);
+        await AssertRefundedOnceAsync(unmarked, unmarked.SeatTotal);
+    }
+
+    [Fact]
     public async Task Webhooks_delayed_duplicated_and_out_of_order_settle_a_payment_once()
     {
         var (show, shoppers) = await FreshShowAsync();
