@@ -157,6 +157,13 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
             var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
             Assert.Contains("NUL", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
+
+        // The instances' own problems pass through as they are.
+        using (var unknown = await client.GetAsync(new Uri($"/api/shows/{Guid.NewGuid()}", UriKind.Relative)))
+        {
+            var problem = await unknown.ReadProblemAsync(HttpStatusCode.NotFound);
+            Assert.Contains("/api/shows/", problem.GetProperty("instance").GetString(), StringComparison.Ordinal);
+        }
     }
 
     private static async Task<List<(HttpStatusCode Status, string? MediaType, string[] Seats)>> RaceAsync(
