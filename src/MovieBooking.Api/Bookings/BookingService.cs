@@ -278,6 +278,16 @@ public sealed class BookingService(
     }
 
     /// <summary>
+    /// Repeats what follows a committed cancellation of a sale, for a retry after a failure there: the store's memory of
+    /// the show's sold seats is read again from the database, and watchers are told.
+    /// </summary>
+    public async Task ResyncSoldSeatsAsync(Guid showId, CancellationToken cancellationToken)
+    {
+        await holds.ForgetSoldAsync(showId, cancellationToken);
+        changes.SeatsChanged(showId);
+    }
+
+    /// <summary>
     /// A booking that was never sold but whose payment was captured (its seats were gone) is cancelled owing
     /// <paramref name="paymentId"/> back. Joins the caller's transaction, which records the payment's side of the debt.
     /// </summary>

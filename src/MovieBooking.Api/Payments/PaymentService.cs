@@ -193,6 +193,12 @@ public sealed partial class PaymentService(
 
         if (booking.CancelledAt is not null)
         {
+            if (booking.RefundAmount is not null)
+            {
+                // The first attempt may have failed after its commit, before the seats were reported free.
+                await bookings.ResyncSoldSeatsAsync(booking.ShowId, cancellationToken);
+            }
+
             if (booking is { Status: BookingStatus.Cancelled, RefundAmount: not null, PaymentId: { } owed })
             {
                 await TrySendRefundAsync(owed, cancellationToken);

@@ -211,4 +211,6 @@ internal sealed class DatabaseHoldStore(
     public Task MarkSoldAsync(Hold hold, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task ReturnSoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ForgetSoldAsync(Guid showId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

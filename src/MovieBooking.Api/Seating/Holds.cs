@@ -83,4 +83,10 @@ public interface IHoldStore
 
     /// <summary>Tells the store sold seats are for sale again (after the database committed a cancellation).</summary>
     Task ReturnSoldAsync(Guid showId, IReadOnlyList<string> seatIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops whatever the store remembers of the show's sold seats, so they are read from the database again: after a
+    /// change whose report to the store may have been lost (a cancellation retried after a failure).
+    /// </summary>
+    Task ForgetSoldAsync(Guid showId, CancellationToken cancellationToken);
 }

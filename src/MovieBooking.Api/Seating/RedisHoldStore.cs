@@ -297,6 +297,10 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
         await redis.SendAsync(batch => batch.SetRemoveAsync(SoldKey(Tag(showId)), seats));
     }
 
+    /// <summary>The copy is loaded again from the database by the next hold of the show, as after Redis lost it.</summary>
+    public async Task ForgetSoldAsync(Guid showId, CancellationToken cancellationToken) =>
+        await redis.SendAsync(batch => batch.KeyDeleteAsync(SoldKey(Tag(showId))));
+
     public void Dispose() => _madeHere.Dispose();
 
     private static string Reference(Hold hold) =>

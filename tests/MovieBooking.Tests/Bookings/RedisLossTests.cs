@@ -7,6 +7,7 @@ namespace MovieBooking.Tests.Bookings;
 /// <summary>The database settles sales even when Redis loses every key.</summary>
 public sealed class RedisLossTests(RedisAppFixture fixture) : BookingsApiTestsBase(fixture), IClassFixture<RedisAppFixture>
 {
+    private readonly MovieBookingApp _app = fixture.App;
     private readonly RedisServer _redis = fixture.Redis;
 
     [Fact]
@@ -48,6 +49,43 @@ public sealed class RedisLossTests(RedisAppFixture fixture) : BookingsApiTestsBa
         var problem = await response.ReadProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(["C2"], problem.GetProperty("unavailableSeats").Read<string[]>());
         Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["C1"]);
+    }
+
+    [Fact]
+    public async Task A_cancellation_retried_after_its_report_to_redis_was_lost_puts_the_seats_back_on_sale()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var booking = (await BookAsync(shoppers[0], await HoldAsync(shoppers[0], show, "A4"))).GetProperty("id").GetString()!;
+        using (var start = await shoppers[0].PostAsync(new Uri($"/api/bookings/{booking}/payments", UriKind.Relative), null))
+        {
+            var orderId = (await start.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("orderId").GetString();
+            using var anonymous = _app.CreateClient();
+            using var pay = await anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" });
+            await pay.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        using (var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{booking}/cancel", UriKind.Relative), null))
+        {
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        // As if the cancellation failed after its commit, before Redis heard the seat was free: Redis still says sold.
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        {
+            await redis.GetDatabase().SetAddAsync($"{{show:{show}}}:sold", "A4");
+        }
+
+        using (var refused = await shoppers[1].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A4" } }))
+        {
+            await refused.ReadProblemAsync(HttpStatusCode.Conflict);
+        }
+
+        using (var retried = await shoppers[0].PostAsync(new Uri($"/api/bookings/{booking}/cancel", UriKind.Relative), null))
+        {
+            Assert.Equal("REFUNDED", (await retried.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        }
+
+        await HoldAsync(shoppers[1], show, "A4");
     }
 
     private async Task FlushAsync()
