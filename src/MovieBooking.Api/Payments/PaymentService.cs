@@ -419,6 +419,10 @@ public sealed partial class PaymentService(
                 await SettleAsync(payment.Id, cancellationToken);
                 break;
             case PaymentStatus.RefundPending:
+                // A refund left owed may be a cancellation that failed after its commit, before the store heard that the
+                // seats are free again: the store reads them from the database again.
+                await bookings.ResyncSoldSeatsAsync(
+                    await db.Bookings.Where(b => b.Id == payment.BookingId).Select(b => b.ShowId).FirstAsync(cancellationToken), cancellationToken);
                 await SendRefundAsync(payment.Id, cancellationToken);
                 break;
         }

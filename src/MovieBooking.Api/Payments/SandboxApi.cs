@@ -39,7 +39,7 @@ public static class SandboxApi
         // it answers (so the booking is settled when the checkout returns); one not accepted now is sent again later.
         try
         {
-            await webhooks.DeliverDueAsync(orderId, cancellationToken);
+            await webhooks.DeliverNowAsync(orderId, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

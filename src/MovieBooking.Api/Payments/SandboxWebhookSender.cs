@@ -37,26 +37,55 @@ public sealed partial class SandboxWebhookSender(IServiceScopeFactory scopes, Ti
             var claimed = await db.SandboxWebhooks
                 .Where(w => w.Id == webhook.Id && w.DeliveredAt == null && w.DueAt == webhook.DueAt)
                 .ExecuteUpdateAsync(w => w.SetProperty(x => x.DueAt, now + Claim).SetProperty(x => x.Attempts, x => x.Attempts + 1), cancellationToken);
-            if (claimed == 0)
-            {
-                continue;
-            }
-
-            if (await DeliverAsync(webhook, cancellationToken))
+            if (claimed == 1 && await DeliverAndRecordAsync(db, webhook, cancellationToken))
             {
                 accepted++;
-                await db.SandboxWebhooks.Where(w => w.Id == webhook.Id)
-                    .ExecuteUpdateAsync(w => w.SetProperty(x => x.DeliveredAt, Time.GetUtcNow()), cancellationToken);
-            }
-            else
-            {
-                var backoff = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, webhook.Attempts + 1), MaxBackoff.TotalSeconds));
-                await db.SandboxWebhooks.Where(w => w.Id == webhook.Id)
-                    .ExecuteUpdateAsync(w => w.SetProperty(x => x.DueAt, Time.GetUtcNow() + backoff), cancellationToken);
             }
         }
 
         return accepted;
+    }
+
+    /// <summary>
+    /// Delivers an order's webhooks at once, as its checkout answers: every one not yet accepted, unless it is being held
+    /// back (a delay asked of the sandbox). One another instance is delivering right now is delivered again, which the
+    /// service takes as once, so the booking is settled when the checkout returns.
+    /// </summary>
+    public async Task<int> DeliverNowAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MovieBookingDb>();
+        var now = Time.GetUtcNow();
+        var pending = await db.SandboxWebhooks.AsNoTracking()
+            .Where(w => w.OrderId == orderId && w.DeliveredAt == null && (w.DueAt <= now || w.Attempts > 0))
+            .OrderBy(w => w.Id)
+            .ToListAsync(cancellationToken);
+        var accepted = 0;
+        foreach (var webhook in pending)
+        {
+            await db.SandboxWebhooks.Where(w => w.Id == webhook.Id).ExecuteUpdateAsync(w => w.SetProperty(x => x.Attempts, x => x.Attempts + 1), cancellationToken);
+            if (await DeliverAndRecordAsync(db, webhook, cancellationToken))
+            {
+                accepted++;
+            }
+        }
+
+        return accepted;
+    }
+
+    private async Task<bool> DeliverAndRecordAsync(MovieBookingDb db, SandboxWebhook webhook, CancellationToken cancellationToken)
+    {
+        if (await DeliverAsync(webhook, cancellationToken))
+        {
+            await db.SandboxWebhooks.Where(w => w.Id == webhook.Id)
+                .ExecuteUpdateAsync(w => w.SetProperty(x => x.DeliveredAt, Time.GetUtcNow()), cancellationToken);
+            return true;
+        }
+
+        var backoff = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, webhook.Attempts + 1), MaxBackoff.TotalSeconds));
+        await db.SandboxWebhooks.Where(w => w.Id == webhook.Id && w.DeliveredAt == null)
+            .ExecuteUpdateAsync(w => w.SetProperty(x => x.DueAt, Time.GetUtcNow() + backoff), cancellationToken);
+        return false;
     }
 
     private async Task<bool> DeliverAsync(SandboxWebhook webhook, CancellationToken cancellationToken)
