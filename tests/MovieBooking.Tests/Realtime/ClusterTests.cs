@@ -49,28 +49,14 @@ public class ClusterFixture : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task RunScriptAsync(string command, TimeSpan timeout)
+    private Task RunScriptAsync(string command, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot(), "scripts", "cluster.sh"), command])
+        var environment = new Dictionary<string, string>(Settings)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["RateLimiting__Auth__PermitLimit"] = "100000",
+            ["RateLimiting__Holds__PermitLimit"] = "100000",
         };
-        info.Environment["CLUSTER_DIR"] = _directory;
-        info.Environment["CLUSTER_PORT"] = _port.ToString(CultureInfo.InvariantCulture);
-        info.Environment["RateLimiting__Auth__PermitLimit"] = "100000";
-        info.Environment["RateLimiting__Holds__PermitLimit"] = "100000";
-        foreach (var (key, value) in Settings)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        Assert.True(process.ExitCode == 0, $"cluster.sh {command} failed: {await output}{await errors}");
+        return Control.RunAsync([command], timeout, environment);
     }
 
     private static bool IsFree(int port)
