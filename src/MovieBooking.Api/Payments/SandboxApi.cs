@@ -12,6 +12,12 @@ public sealed record SandboxPayRequest([property: Required, RegularExpression("^
 /// <summary>The checkout's answer: a captured payment carries its signature; a failed one carries none.</summary>
 public sealed record SandboxPayResponse(string OrderId, string PaymentId, string Status, string? Signature);
 
+/// <summary>What the sandbox's books say of an order, as a gateway's order API answers.</summary>
+public sealed record SandboxOrderResponse(
+    string OrderId, long Amount, string Currency, string Status, string? PaymentId, IReadOnlyList<SandboxRefundResponse> Refunds);
+
+public sealed record SandboxRefundResponse(string RefundId, long Amount, string Currency, string Status, DateTimeOffset CreatedAt);
+
 /// <summary>The sandbox gateway's hosted checkout, present only while the sandbox is the configured gateway.</summary>
 public static class SandboxApi
 {
@@ -21,6 +27,9 @@ public static class SandboxApi
         sandbox.MapPost("/pay", PayAsync)
             .WithSummary("Plays the gateway's checkout: pays (or fails) the order, answers the payment (signed when captured) and sends the signed webhook. A paid order answers its payment again.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        sandbox.MapGet("/status", StatusAsync)
+            .WithSummary("The sandbox's own record of the order: created, failed or paid, with its payment and refunds.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         sandbox.MapGet("/", CheckoutPageAsync).ExcludeFromDescription();
         return routes;
     }
@@ -47,6 +56,21 @@ public static class SandboxApi
         }
 
         return TypedResults.Ok(new SandboxPayResponse(payment.OrderId, payment.PaymentId, payment.Status, payment.Signature));
+    }
+
+    private static async Task<Results<Ok<SandboxOrderResponse>, ProblemHttpResult>> StatusAsync(
+        string orderId, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        var order = await db.SandboxOrders.AsNoTracking().FirstOrDefaultAsync(o => o.OrderId == orderId, cancellationToken);
+        if (order is null)
+        {
+            return ApiProblems.NotFound("Order", orderId);
+        }
+
+        var refunds = await db.SandboxRefunds.AsNoTracking().Where(r => r.OrderId == orderId).OrderBy(r => r.CreatedAt)
+            .Select(r => new SandboxRefundResponse(r.RefundId, r.Amount, r.Currency, "processed", r.CreatedAt))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new SandboxOrderResponse(order.OrderId, order.Amount, order.Currency, order.Status, order.PaymentId, refunds));
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CheckoutPageAsync(

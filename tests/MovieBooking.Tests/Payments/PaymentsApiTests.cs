@@ -419,6 +419,13 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         await shoppers[0].GetProblemAsync($"/api/bookings/{id}/ticket", HttpStatusCode.NotFound);
         await HoldAsync(shoppers[1], show, "A1", "A2");
 
+        // The gateway's own books show the one refund.
+        var order = await _anonymous.GetJsonAsync($"/api/sandbox/orders/{payment.GetProperty("orderId").GetString()}/status");
+        Assert.Equal("paid", order.GetProperty("status").GetString());
+        var refund = Assert.Single(order.GetProperty("refunds").EnumerateArray());
+        Assert.Equal(booking.GetProperty("price").GetProperty("seats").GetInt64(), refund.GetProperty("amount").GetInt64());
+        await _anonymous.GetProblemAsync("/api/sandbox/orders/order_unknown/status", HttpStatusCode.NotFound);
+
         // Cancelling again answers the same, and refunds nothing twice.
         using var again = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null);
         Assert.Equal(cancelled.GetProperty("refund").GetRawText(), (await again.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("refund").GetRawText());
