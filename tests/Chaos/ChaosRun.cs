@@ -70,6 +70,7 @@ public sealed record ChaosReport(IReadOnlyList<ChaosPhase> Phases, int Purchases
                 $"| {phase.Name} | {phase.Requests} | {phase.ServerErrors} | {phase.InternalErrors} | {phase.ConnectionErrors} | {phase.Violations} | {recovery} |");
         }
 
+        text.AppendLine();
         var settled = SettledAfter is { } s ? $"{s.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s after the load stopped" : "not within the bound";
         text.AppendLine(CultureInfo.InvariantCulture, $"Purchases started: {Purchases}; bookings confirmed: {Confirmed}; every payment final: {settled}.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Invariant violations: {Violations.Count}");
