@@ -37,6 +37,10 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             ["Seed__Demo"] = "true",
             ["Jwt__SigningKey"] = "bench-only-signing-key-" + Guid.NewGuid().ToString("N"),
             ["Tickets__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            // The sandbox pays in the booking and payment scenarios: enabled on purpose, with secrets of this run.
+            ["Payments__Sandbox__Enabled"] = "true",
+            ["Payments__Sandbox__KeySecret"] = "bench-only-" + Guid.NewGuid().ToString("N"),
+            ["Payments__Sandbox__WebhookSecret"] = "bench-only-" + Guid.NewGuid().ToString("N"),
             ["RateLimiting__Auth__PermitLimit"] = "1000000",
             ["RateLimiting__Holds__PermitLimit"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
