@@ -19,6 +19,7 @@ builder.UsePortFromConfiguration();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidation();
 builder.AddProblemResponses();
+builder.AddCrossOriginRequests();
 builder.AddApiJson();
 builder.AddApiDocumentation();
 builder.AddDatabase();
@@ -33,6 +34,7 @@ builder.AddLiveSeatMaps();
 var app = builder.Build();
 
 app.UseProblemResponses();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -77,6 +77,8 @@ public sealed class StartupTests : IDisposable
     [InlineData("Payments:Sandbox:WebhookSecret", "sandbox-development-webhook-secret", "Payments:Sandbox:WebhookSecret is the published development secret")]
     [InlineData("Jwt:SigningKey", "DEVELOPMENT-ONLY-signing-key--not-a-secret--set-Jwt__SigningKey-in-production", "Jwt:SigningKey is the published development secret")]
     [InlineData("Payments:Reconciler:Within", "00:00:01", "Payments:Reconciler:Within")]
+    [InlineData("Cors:AllowedOrigins:0", "https://tickets.example.com/buy", "Cors:AllowedOrigins")]
+    [InlineData("Cors:AllowedOrigins:0", "tickets.example.com", "Cors:AllowedOrigins")]
     [InlineData("Tickets:SigningKey", "", "Tickets:SigningKey")]
     [InlineData("Tickets:SigningKey", "c2hvcnQ=", "Tickets:SigningKey")]
     public async Task A_bad_setting_stops_the_app_with_a_message_naming_the_key(string key, string value, string named)
@@ -122,6 +124,48 @@ public sealed class StartupTests : IDisposable
         var problem = await client.GetProblemAsync("/api/health/ready", HttpStatusCode.ServiceUnavailable);
         Assert.Equal("Unhealthy", problem.GetProperty("checks").GetProperty("redis").GetString());
         Assert.Equal("Healthy", problem.GetProperty("checks").GetProperty("database").GetString());
+    }
+
+    [Fact]
+    public async Task Browsers_on_a_configured_origin_may_call_the_api_and_no_other_origin_may()
+    {
+        var settings = Sqlite(Path.Combine(_directory, "cors.db"));
+        settings["Cors:AllowedOrigins:0"] = "https://tickets.example.com";
+        await using var app = new MovieBookingApp(settings);
+        using var client = app.CreateClient();
+
+        using (var preflight = new HttpRequestMessage(HttpMethod.Options, new Uri("/api/bookings", UriKind.Relative)))
+        {
+            preflight.Headers.Add("Origin", "https://tickets.example.com");
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,idempotency-key");
+            using var allowed = await client.SendAsync(preflight);
+            Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+            Assert.Equal("https://tickets.example.com", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+            Assert.Contains("idempotency-key", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("POST", allowed.Headers.GetValues("Access-Control-Allow-Methods").Single(), StringComparison.Ordinal);
+        }
+
+        using (var read = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/cities", UriKind.Relative)))
+        {
+            read.Headers.Add("Origin", "https://tickets.example.com");
+            using var answer = await client.SendAsync(read);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("https://tickets.example.com", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+            Assert.Contains("Location", answer.Headers.GetValues("Access-Control-Expose-Headers").Single(), StringComparison.Ordinal);
+        }
+
+        // Another origin, and any origin of a service with none configured (the default), get no CORS answer.
+        await using var unconfigured = new MovieBookingApp(Sqlite(Path.Combine(_directory, "no-cors.db")));
+        using var defaultClient = unconfigured.CreateClient();
+        foreach (var (target, origin) in new[] { (client, "https://evil.example.net"), (defaultClient, "https://tickets.example.com") })
+        {
+            using var preflight = new HttpRequestMessage(HttpMethod.Options, new Uri("/api/bookings", UriKind.Relative));
+            preflight.Headers.Add("Origin", origin);
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            using var refused = await target.SendAsync(preflight);
+            Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"), $"{origin} was allowed.");
+        }
     }
 
     [Fact]
