@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
@@ -25,8 +26,26 @@ public sealed record BookingResponse(
         b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null);
 }
 
+/// <summary>What a booking is for, as a list shows it: the film, the theatre and the start in the city's time.</summary>
+public sealed record BookingShow(Guid Id, string Movie, string Theatre, DateTimeOffset StartsAt);
+
+/// <summary>A booking in the caller's list: the booking and the show it is for.</summary>
+public sealed record BookingListItem(
+    Guid Id, BookingStatus Status, Guid ShowId, Guid HoldId, IReadOnlyList<string> Seats, BookingPrice Price, DateTimeOffset ExpiresAt,
+    DateTimeOffset CreatedAt, BookingRefund? Refund, BookingShow Show);
+
+/// <summary>
+/// Filters and order of the caller's bookings: <c>status</c> (<c>CONFIRMED</c>, …) and <c>sort</c>
+/// (<c>-createdAt</c>, the default, newest first; <c>showTime</c> soonest first; <c>-showTime</c>).
+/// </summary>
+public sealed record BookingListRequest(
+    [property: System.ComponentModel.Description("Only bookings in this status: PENDING_PAYMENT, CONFIRMED, FAILED, EXPIRED, CANCELLED or REFUNDED.")] string? Status = null,
+    [property: System.ComponentModel.Description("-createdAt (default), showTime or -showTime.")] string? Sort = null);
+
 public static class BookingsApi
 {
+    private static readonly string[] Sorts = ["-createdAt", "showTime", "-showTime"];
+
     public static RouteGroupBuilder MapBookingsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/bookings").WithTags("Bookings").RequireAuthorization();
@@ -34,7 +53,8 @@ public static class BookingsApi
             .AddEndpointFilter<IdempotencyFilter>()
             .WithSummary("Turns the caller's hold into a booking awaiting payment, priced with fee and GST.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/", ListBookingsAsync).WithSummary("The caller's bookings, newest first.");
+        api.MapGet("/", ListBookingsAsync)
+            .WithSummary("The caller's bookings with their show, newest first or by show time, optionally of one status.");
         api.MapGet("/{bookingId:guid}", GetBookingAsync).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{bookingId:guid}/cancel", CancelBookingAsync)
             .WithSummary("Cancels the caller's booking; its seats are free at once. A paid one, until the cutoff before the show, is refunded.")
@@ -51,18 +71,65 @@ public static class BookingsApi
             _ => ApiProblems.NotFound("Hold", request.HoldId),
         };
 
-    private static async Task<PagedList<BookingResponse>> ListBookingsAsync(
-        [AsParameters] PageRequest page, CurrentUser user, MovieBookingDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PagedList<BookingListItem>>, ValidationProblem>> ListBookingsAsync(
+        [AsParameters] PageRequest page, [AsParameters] BookingListRequest filter, CurrentUser user, MovieBookingDb db, CancellationToken cancellationToken)
     {
-        var list = await db.Bookings.AsNoTracking()
-            .Where(b => b.UserId == user.Id)
-            .OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id)
-            .Select(b => new BookingResponse(b.Id, b.Status, b.ShowId, b.HoldId,
-                b.Seats.Select(s => s.SeatId).ToList(),
-                new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), b.ExpiresAt, b.CreatedAt,
-                b.RefundAmount == null ? null : new BookingRefund(b.RefundAmount.Value, b.RefundReason)))
+        BookingStatus? status = null;
+        if (filter.Status is { } named)
+        {
+            status = Enum.GetValues<BookingStatus>().Cast<BookingStatus?>()
+                .FirstOrDefault(s => string.Equals(BookingStatusNames.Of(s!.Value), named, StringComparison.OrdinalIgnoreCase));
+            if (status is null)
+            {
+                return ApiProblems.Invalid("status", $"'{named}' is not a booking status; use one of {string.Join(", ", Enum.GetValues<BookingStatus>().Select(BookingStatusNames.Of))}.");
+            }
+        }
+
+        var sort = filter.Sort ?? Sorts[0];
+        if (!Sorts.Contains(sort, StringComparer.Ordinal))
+        {
+            return ApiProblems.Invalid("sort", $"'{sort}' is not an order of bookings; use one of {string.Join(", ", Sorts)}.");
+        }
+
+        var mine = db.Bookings.AsNoTracking().Where(b => b.UserId == user.Id && (status == null || b.Status == status));
+        var rows =
+            from b in mine
+            join show in db.Shows on b.ShowId equals show.Id
+            join movie in db.Movies on show.MovieId equals movie.Id
+            join screen in db.Screens on show.ScreenId equals screen.Id
+            join theatre in db.Theatres on screen.TheatreId equals theatre.Id
+            join city in db.Cities on theatre.CityId equals city.Id
+            select new { Booking = b, show.StartsAt, Movie = movie.Title, Theatre = theatre.Name, city.TimeZone };
+        rows = sort switch
+        {
+            "showTime" => rows.OrderBy(r => r.StartsAt).ThenBy(r => r.Booking.Id),
+            "-showTime" => rows.OrderByDescending(r => r.StartsAt).ThenByDescending(r => r.Booking.Id),
+            _ => rows.OrderByDescending(r => r.Booking.CreatedAt).ThenByDescending(r => r.Booking.Id),
+        };
+        var list = await rows
+            .Select(r => new
+            {
+                r.Booking.Id,
+                r.Booking.Status,
+                r.Booking.ShowId,
+                r.Booking.HoldId,
+                Seats = r.Booking.Seats.Select(s => s.SeatId).ToList(),
+                Price = new BookingPrice(r.Booking.Currency, r.Booking.SeatTotal, r.Booking.ConvenienceFee, r.Booking.Tax, r.Booking.Total),
+                r.Booking.ExpiresAt,
+                r.Booking.CreatedAt,
+                r.Booking.RefundAmount,
+                r.Booking.RefundReason,
+                r.StartsAt,
+                r.Movie,
+                r.Theatre,
+                r.TimeZone,
+            })
             .ToPageAsync(page, cancellationToken);
-        return list with { Items = [.. list.Items.Select(b => b with { Seats = [.. b.Seats.Order(SeatOrder.Instance)] })] };
+        return TypedResults.Ok(new PagedList<BookingListItem>(
+            [.. list.Items.Select(b => new BookingListItem(b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Order(SeatOrder.Instance)], b.Price, b.ExpiresAt,
+                b.CreatedAt, b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null,
+                new BookingShow(b.ShowId, b.Movie, b.Theatre, CityTime.ToLocal(b.StartsAt, b.TimeZone))))],
+            list.Page, list.PageSize, list.Total));
     }
 
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBookingAsync(

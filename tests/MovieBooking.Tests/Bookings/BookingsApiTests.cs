@@ -28,6 +28,7 @@ public abstract class BookingsApiTestsBase(AppFixture fixture) : HoldsApiTestsBa
 /// <summary>Bookings made from holds: price, ownership, lifecycle, expiry and the sale itself, on every store.</summary>
 public abstract class BookingsApiTests(AppFixture fixture) : BookingsApiTestsBase(fixture)
 {
+    private readonly AppFixture _fixture = fixture;
     private readonly MovieBookingApp _app = fixture.App;
 
     [Fact]
@@ -146,6 +147,47 @@ public abstract class BookingsApiTests(AppFixture fixture) : BookingsApiTestsBas
         var map = await SeatMapAsync(show);
         Assert.Equal("HELD", map["C3"]);
         Assert.Equal("HELD", map["C4"]);
+    }
+
+    [Fact]
+    public async Task The_list_shows_each_bookings_show_filters_by_status_and_sorts_by_show_time()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var shopper = (await Shoppers.CreateAsync(_app, 1))[0];
+        var theatre = await actors.Catalog.TheatreAsync(actors.OwnerId);
+        var start = _app.Time.GetUtcNow();
+        var later = await actors.Catalog.ShowAsync(await actors.Catalog.ScreenAsync(theatre), startsAt: start.AddDays(4));
+        var sooner = await actors.Catalog.ShowAsync(await actors.Catalog.ScreenAsync(theatre), startsAt: start.AddDays(3));
+        var first = (await BookAsync(shopper, await HoldAsync(shopper, later, "A1"))).GetProperty("id").GetString()!;
+        var second = (await BookAsync(shopper, await HoldAsync(shopper, sooner, "A1"))).GetProperty("id").GetString()!;
+        using (var cancel = await shopper.PostAsync(new Uri($"/api/bookings/{first}/cancel", UriKind.Relative), null))
+        {
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        async Task<string[]> IdsAsync(string query) =>
+            [.. (await shopper.GetJsonAsync($"/api/bookings{query}")).GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetString()!)];
+
+        Assert.Equal([second, first], await IdsAsync(""));
+        Assert.Equal([second, first], await IdsAsync("?sort=showTime"));
+        Assert.Equal([first, second], await IdsAsync("?sort=-showTime"));
+        Assert.Equal([first], await IdsAsync("?status=CANCELLED"));
+        Assert.Equal([second], await IdsAsync("?status=pending_payment"));
+        Assert.Empty(await IdsAsync("?status=REFUNDED"));
+
+        // Each booking names its film, theatre and start, in the city's time like the show itself.
+        var listed = (await shopper.GetJsonAsync("/api/bookings?sort=showTime")).GetProperty("items")[0].GetProperty("show");
+        var show = await _fixture.Client.GetJsonAsync($"/api/shows/{sooner}");
+        Assert.Equal(sooner, listed.GetProperty("id").GetString());
+        Assert.Equal(show.GetProperty("movie").GetProperty("title").GetString(), listed.GetProperty("movie").GetString());
+        Assert.Equal(show.GetProperty("theatre").GetProperty("name").GetString(), listed.GetProperty("theatre").GetString());
+        Assert.Equal(show.GetProperty("startsAt").GetString(), listed.GetProperty("startsAt").GetString());
+
+        foreach (var (query, field) in new[] { ("?status=BOGUS", "status"), ("?sort=price", "sort") })
+        {
+            var problem = await shopper.GetProblemAsync($"/api/bookings{query}", HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{query}: {problem}");
+        }
     }
 
     [Fact]
