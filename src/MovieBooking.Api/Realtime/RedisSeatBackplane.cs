@@ -115,9 +115,20 @@ internal sealed class RedisSeatBackplane(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_notices is not null)
+        if (_notices is null)
+        {
+            return;
+        }
+
+        try
         {
             await _notices.UnsubscribeAsync();
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or RedisException)
+        {
+            // The connection closed first (a host may dispose its services before it has stopped them all), and the
+            // subscription went with it: nothing is left to undo.
+            logger.LogDebug(exception, "The change notices were unsubscribed by the connection closing.");
         }
     }
 
