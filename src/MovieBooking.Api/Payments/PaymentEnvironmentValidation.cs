@@ -29,13 +29,6 @@ internal sealed class PaymentEnvironmentValidation(IHostEnvironment environment)
             failures.Add(refused);
         }
 
-        var reconciler = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options.Reconciler,
-            new System.ComponentModel.DataAnnotations.ValidationContext(options.Reconciler), reconciler, validateAllProperties: true))
-        {
-            failures.AddRange(reconciler.Select(r => r.ErrorMessage ?? "Payments:Reconciler is invalid."));
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -36,6 +36,14 @@ public sealed class PaymentOptions : IValidatableObject
         {
             yield return new ValidationResult($"{missing} is required for the {Gateway} gateway.", [nameof(Gateway)]);
         }
+
+        // Data annotations of a nested section are not checked by ValidateDataAnnotations; its own are checked here.
+        var reconciler = new List<ValidationResult>();
+        Validator.TryValidateObject(Reconciler, new ValidationContext(Reconciler), reconciler, validateAllProperties: true);
+        foreach (var result in reconciler)
+        {
+            yield return result;
+        }
     }
 
     private static string? Missing(params (string Key, string? Value)[] settings) =>
