@@ -16,6 +16,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 
 builder.UsePortFromConfiguration();
+builder.AddForwardedClientAddresses();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidation();
 builder.AddProblemResponses();
@@ -33,6 +34,7 @@ builder.AddLiveSeatMaps();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseProblemResponses();
 app.UseCors();
 app.UseAuthentication();

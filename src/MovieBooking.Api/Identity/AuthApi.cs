@@ -78,6 +78,7 @@ public static class AuthApi
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, TooManyRequestsProblem>> LoginAsync(
         LoginRequest request,
+        HttpContext context,
         MovieBookingDb db,
         IPasswordHasher<User> hasher,
         LoginThrottle throttle,
@@ -85,9 +86,10 @@ public static class AuthApi
         CancellationToken cancellationToken)
     {
         var normalized = User.Normalize(request.Email);
-        if (await throttle.RetryAfterAsync(normalized, cancellationToken) is { } wait)
+        var client = RateLimitingExtensions.ClientAddress(context);
+        if (await throttle.RetryAfterAsync(normalized, client, cancellationToken) is { } refusal)
         {
-            return new TooManyRequestsProblem(wait, "Too many failed sign-ins for this account; try again later.");
+            return new TooManyRequestsProblem(refusal.Wait, refusal.Reason);
         }
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
@@ -95,7 +97,7 @@ public static class AuthApi
         var result = hasher.VerifyHashedPassword(user ?? DummyUser, user?.PasswordHash ?? DummyHash.Value, request.Password);
         if (user is null || result == PasswordVerificationResult.Failed)
         {
-            await throttle.RecordFailureAsync(normalized, cancellationToken);
+            await throttle.RecordFailureAsync(normalized, client, cancellationToken);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "The email or password is wrong.");
         }
 
@@ -105,7 +107,7 @@ public static class AuthApi
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        await throttle.ResetAsync(normalized, cancellationToken);
+        await throttle.ResetAsync(normalized, client, cancellationToken);
         return TypedResults.Ok(await tokens.SignInAsync(user, cancellationToken));
     }
 

@@ -25,4 +25,10 @@ public static class TokenClaims
     public const string Role = "role";
     public const string Name = "name";
     public const string Email = "email";
+
+    /// <summary>The sign-in (refresh-token family) the access token belongs to; revoking it refuses the token.</summary>
+    public const string Session = "sid";
+
+    /// <summary>The user's token version when the token was issued; a role change raises it.</summary>
+    public const string Version = "ver";
 }

@@ -17,7 +17,7 @@ public static class Policies
 
 public static class IdentityExtensions
 {
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
@@ -35,7 +35,16 @@ public static class IdentityExtensions
         services.AddScoped<TokenService>();
         services.AddScoped<LoginThrottle>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-        services.AddSingleton(sp => new ValidatedTokenCache(ValidatedTokenCache.UserInDatabase(sp.GetRequiredService<IServiceScopeFactory>())));
+        services.AddOptions<SessionOptions>()
+            .BindConfiguration(SessionOptions.Section)
+            .Validate(o => o.RevocationPoll >= TimeSpan.FromMilliseconds(100) && o.RevocationPoll <= TimeSpan.FromMinutes(1),
+                "Sessions:RevocationPoll must be between 00:00:00.1 and 00:01:00.")
+            .ValidateOnStart();
+        services.AddSingleton<RevokedSessions>();
+        services.AddScoped<SessionRevoker>();
+        services.AddHostedService<RevocationFollower>();
+        services.AddSingleton(sp => new ValidatedTokenCache(
+            ValidatedTokenCache.UserInDatabase(sp.GetRequiredService<IServiceScopeFactory>()), sp.GetRequiredService<RevokedSessions>()));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace MovieBooking.Api.Identity;
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken);
 
 /// <summary>Issues access tokens (JWT) and rotating refresh tokens, and detects the reuse of spent ones.</summary>
-public sealed class TokenService(MovieBookingDb db, IOptions<JwtOptions> options, TimeProvider time)
+public sealed class TokenService(MovieBookingDb db, IOptions<JwtOptions> options, TimeProvider time, SessionRevoker revoker)
 {
     private static readonly JsonWebTokenHandler Handler = new();
 
@@ -41,8 +42,9 @@ public sealed class TokenService(MovieBookingDb db, IOptions<JwtOptions> options
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.SpentAt, now), cancellationToken);
         if (spent == 0)
         {
-            await RevokeFamilyAsync(token.FamilyId, now, cancellationToken);
+            var revocation = await RevokeFamilyAsync(token.UserId, token.FamilyId, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await revoker.AnnounceAsync(revocation);
             return null;
         }
 
@@ -57,21 +59,37 @@ public sealed class TokenService(MovieBookingDb db, IOptions<JwtOptions> options
         return pair;
     }
 
-    /// <summary>Signs out: revokes every token of the family the given refresh token belongs to.</summary>
+    /// <summary>
+    /// Signs out: revokes every token of the family the given refresh token belongs to, and the session's access
+    /// tokens with them.
+    /// </summary>
     public async Task SignOutAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var hash = Hash(refreshToken);
-        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).FirstOrDefaultAsync(cancellationToken);
-        if (familyId is { } family)
+        var session = await db.RefreshTokens.Where(t => t.TokenHash == hash)
+            .Select(t => new { t.UserId, t.FamilyId })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (session is null)
         {
-            await RevokeFamilyAsync(family, time.GetUtcNow(), cancellationToken);
+            return;
         }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revocation = await RevokeFamilyAsync(session.UserId, session.FamilyId, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await revoker.AnnounceAsync(revocation);
     }
 
-    private Task<int> RevokeFamilyAsync(Guid familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.RefreshTokens
+    /// <summary>Revokes the family's refresh tokens and records the session's revocation, in the caller's transaction.</summary>
+    private async Task<Revocation> RevokeFamilyAsync(Guid userId, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.RefreshTokens
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
+        var revocation = revoker.RevokeSession(userId, familyId);
+        await db.SaveChangesAsync(cancellationToken);
+        return revocation;
+    }
 
     private async Task<TokenResponse> IssueAsync(User user, Guid familyId, CancellationToken cancellationToken)
     {
@@ -101,6 +119,8 @@ public sealed class TokenService(MovieBookingDb db, IOptions<JwtOptions> options
                 [TokenClaims.Role] = user.Role.ToString(),
                 [TokenClaims.Name] = user.Name,
                 [TokenClaims.Email] = user.Email,
+                [TokenClaims.Session] = familyId.ToString(),
+                [TokenClaims.Version] = user.TokenVersion.ToString(CultureInfo.InvariantCulture),
                 [JwtRegisteredClaimNames.Jti] = Guid.CreateVersion7().ToString(),
             },
             SigningCredentials = SigningCredentials(settings),

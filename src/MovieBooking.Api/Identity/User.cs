@@ -15,6 +15,9 @@ public sealed class User
     public required string Name { get; set; }
     public string PasswordHash { get; set; } = "";
     public Role Role { get; set; } = Role.User;
+
+    /// <summary>Carried by access tokens as <c>ver</c>; raised when the role changes, so tokens naming the old role are refused.</summary>
+    public int TokenVersion { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
@@ -49,10 +52,14 @@ public sealed class RefreshToken
     public DateTimeOffset? RevokedAt { get; set; }
 }
 
-/// <summary>One failed sign-in for an account name (whether or not such an account exists).</summary>
+/// <summary>One failed sign-in for an account name (whether or not such an account exists) from a client address.</summary>
 public sealed class LoginFailure
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public required string NormalizedEmail { get; init; }
+
+    /// <summary>The address the attempt came from.</summary>
+    public required string Client { get; init; }
+
     public DateTimeOffset FailedAt { get; init; }
 }

@@ -22,7 +22,7 @@ public static class UsersApi
         api.MapGet("/{userId:guid}", GetUserAsync).RequireAuthorization(Policies.Admin).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/{userId:guid}/role", ChangeRoleAsync)
             .RequireAuthorization(Policies.Admin)
-            .WithSummary("Changes a user's role. The last admin cannot be demoted.")
+            .WithSummary("Changes a user's role at once: their access tokens naming the old role are refused, and the next refresh carries the new one. The last admin cannot be demoted.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
@@ -43,7 +43,7 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> ChangeRoleAsync(
-        Guid userId, ChangeRoleRequest request, MovieBookingDb db, CancellationToken cancellationToken)
+        Guid userId, ChangeRoleRequest request, MovieBookingDb db, SessionRevoker revoker, CancellationToken cancellationToken)
     {
         var role = request.Role!.Value;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -59,9 +59,18 @@ public static class UsersApi
                 detail: "This is the only admin; make another user an admin first.");
         }
 
+        if (user.Role == role)
+        {
+            return TypedResults.Ok(UserResponse.From(user));
+        }
+
+        // Tokens naming the old role are refused from now on; the next refresh carries the new one.
         user.Role = role;
+        user.TokenVersion++;
+        var revocation = revoker.RevokeVersionsBelow(user.Id, user.TokenVersion);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await revoker.AnnounceAsync(revocation);
         return TypedResults.Ok(UserResponse.From(user));
     }
 }

@@ -10,9 +10,11 @@ namespace MovieBooking.Api.Identity;
 /// (signature included), so a client's later requests skip the signature check and the claims parsing. The token's
 /// lifetime is still judged on every request, by the same rule and clock as a first validation; refused tokens are
 /// never remembered. A token whose subject is not a user id of this service, or names no user, is refused (a 401, not
-/// a failure further in), checked once per token.
+/// a failure further in), checked once per token. A token of a revoked session, or of a version its user's role change
+/// superseded, is refused on every request from the moment this instance hears of the revocation
+/// (<see cref="RevokedSessions"/>, in memory).
 /// </summary>
-internal sealed class ValidatedTokenCache(Func<string, Task<bool>> isUser) : JsonWebTokenHandler, IDisposable
+internal sealed class ValidatedTokenCache(Func<string, Task<bool>> isUser, RevokedSessions revoked) : JsonWebTokenHandler, IDisposable
 {
     /// <summary>Distinct tokens remembered at most; past that, new tokens are validated in full every time.</summary>
     internal const int Capacity = 10_000;
@@ -25,11 +27,11 @@ internal sealed class ValidatedTokenCache(Func<string, Task<bool>> isUser) : Jso
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         ArgumentNullException.ThrowIfNull(validationParameters);
-        if (_validated.TryGetValue(token, out TokenValidationResult? known) && known is { SecurityToken: { } security })
+        if (_validated.TryGetValue(token, out Validated? known) && known is { Result.SecurityToken: { } security })
         {
             if (IsLive(security, validationParameters))
             {
-                return known;
+                return revoked.Refuses(known.Session, known.User, known.Version) ? Revoked() : known.Result;
             }
 
             // Lapsed: the full validation gives the refusal its usual reason.
@@ -37,27 +39,44 @@ internal sealed class ValidatedTokenCache(Func<string, Task<bool>> isUser) : Jso
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result.IsValid && !await NamesAUserAsync(result))
+        if (!result.IsValid)
         {
-            return new TokenValidationResult
-            {
-                IsValid = false,
-                Exception = new SecurityTokenValidationException("The token's subject is not a user of this service."),
-            };
+            return result;
         }
 
-        if (result.IsValid)
+        if (Read(result) is not { } validated || !await isUser(validated.User.ToString()))
         {
-            // Read once here, so every request that reuses the result shares the same, already built identity.
-            _ = result.ClaimsIdentity;
-            _validated.Set(token, result, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Unused });
+            return Refused("The token does not name a session of a user of this service.");
         }
 
+        if (revoked.Refuses(validated.Session, validated.User, validated.Version))
+        {
+            return Revoked();
+        }
+
+        // Read once here, so every request that reuses the result shares the same, already built identity.
+        _ = result.ClaimsIdentity;
+        _validated.Set(token, validated, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Unused });
         return result;
     }
 
-    private async Task<bool> NamesAUserAsync(TokenValidationResult result) =>
-        result.Claims.TryGetValue(TokenClaims.Subject, out var subject) && subject is string id && await isUser(id);
+    /// <summary>A validated token's session, user and version, parsed once.</summary>
+    private sealed record Validated(TokenValidationResult Result, Guid Session, Guid User, int Version);
+
+    private static Validated? Read(TokenValidationResult result) =>
+        Claim(result, TokenClaims.Subject) is { } subject && Guid.TryParse(subject, out var user)
+        && Claim(result, TokenClaims.Session) is { } sid && Guid.TryParse(sid, out var session)
+        && Claim(result, TokenClaims.Version) is { } ver && int.TryParse(ver, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? new Validated(result, session, user, version)
+            : null;
+
+    private static string? Claim(TokenValidationResult result, string name) =>
+        result.Claims.TryGetValue(name, out var value) ? value as string : null;
+
+    private static TokenValidationResult Revoked() => Refused("The token's session was signed out, or its user's role changed since it was issued.");
+
+    private static TokenValidationResult Refused(string reason) =>
+        new() { IsValid = false, Exception = new SecurityTokenValidationException(reason) };
 
     /// <summary>Whether a token's subject is the id of a user of this service's database.</summary>
     public static Func<string, Task<bool>> UserInDatabase(IServiceScopeFactory scopes) => async subject =>

@@ -1,3 +1,6 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+
 namespace MovieBooking.Api.Infrastructure;
 
 public static class HostingExtensions
@@ -44,6 +47,36 @@ public static class HostingExtensions
             builder.WebHost.UseUrls($"http://*:{number}");
         }
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Behind a proxy the client's address is the one the proxy forwards in <c>X-Forwarded-For</c>, trusted only
+    /// from loopback (a proxy on the same machine) and from the addresses in <c>ForwardedHeaders:KnownProxies</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddForwardedClientAddresses(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var proxies = builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+        var addresses = new List<IPAddress>();
+        foreach (var proxy in proxies)
+        {
+            if (!IPAddress.TryParse(proxy, out var address))
+            {
+                throw new InvalidOperationException($"ForwardedHeaders:KnownProxies must list IP addresses; '{proxy}' is not one.");
+            }
+
+            addresses.Add(address);
+        }
+
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var address in addresses)
+            {
+                options.KnownProxies.Add(address);
+            }
+        });
         return builder;
     }
 }

@@ -28,8 +28,26 @@ public sealed class RateLimitingOptions
     /// <summary>Seat holds per user.</summary>
     public WindowLimit Holds { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
 
-    /// <summary>Failed sign-ins per account name before sign-in is refused until the window passes.</summary>
-    public WindowLimit LoginFailures { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+    /// <summary>How failed sign-ins slow further attempts (see <see cref="Identity.LoginThrottle"/>).</summary>
+    public FailedSignInLimits FailedSignIns { get; set; } = new();
+}
+
+public sealed class FailedSignInLimits
+{
+    /// <summary>Failed sign-ins of one account name from one client address before each further attempt waits.</summary>
+    [Range(1, 100)]
+    public int FreeFailures { get; set; } = 5;
+
+    /// <summary>The longest wait, however many failures.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a failure counts towards the delay (a success from the address clears them sooner).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan Remembered { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Failed sign-ins from one client address, over all account names, before it is refused until the window passes.</summary>
+    public WindowLimit PerClient { get; set; } = new() { PermitLimit = 100, Window = TimeSpan.FromHours(1) };
 }
 
 public sealed class WindowLimit
@@ -49,21 +67,35 @@ public static class RateLimitingExtensions
         builder.Services.AddOptions<RateLimitingOptions>()
             .BindConfiguration(RateLimitingOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => IsValid(o.Auth) && IsValid(o.Holds) && IsValid(o.LoginFailures),
-                "RateLimiting:Auth, RateLimiting:Holds and RateLimiting:LoginFailures need a PermitLimit of at least 1 and a Window of 00:00:01 to 1.00:00:00.")
+            .Validate(o => IsValid(o.Auth) && IsValid(o.Holds) && IsValid(o.FailedSignIns.PerClient),
+                "RateLimiting:Auth, RateLimiting:Holds and RateLimiting:FailedSignIns:PerClient need a PermitLimit of at least 1 and a Window of 00:00:01 to 1.00:00:00.")
+            .Validate(o => o.FailedSignIns is { FreeFailures: >= 1 and <= 100 } limits
+                    && limits.MaxDelay >= TimeSpan.FromSeconds(1) && limits.MaxDelay <= TimeSpan.FromDays(1)
+                    && limits.Remembered >= TimeSpan.FromMinutes(1) && limits.Remembered <= TimeSpan.FromDays(30),
+                "RateLimiting:FailedSignIns needs FreeFailures of 1 to 100, MaxDelay of 00:00:01 to 1.00:00:00 and Remembered of 00:01:00 to 30.00:00:00.")
             .ValidateOnStart();
 
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.OnRejected = WriteRejectionAsync;
             limiter.AddPolicy(RateLimitPolicies.Auth, context => FixedWindowPer(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientAddress(context),
                 context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Auth));
             limiter.AddPolicy(RateLimitPolicies.Holds, context => FixedWindowPer(
-                context.User.FindFirst("sub")?.Value ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                context.User.FindFirst("sub")?.Value ?? ClientAddress(context),
                 context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Holds));
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The client's address: the connection's, or behind a trusted proxy the one it forwarded (see
+    /// <c>ForwardedHeaders</c>); <c>unknown</c> when there is none (an in-process test host).
+    /// </summary>
+    public static string ClientAddress(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
     }
 
     /// <summary>A 429 problem with <c>Retry-After</c> in whole seconds.</summary>

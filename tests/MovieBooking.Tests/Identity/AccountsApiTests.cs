@@ -51,7 +51,7 @@ public abstract class AccountsApiTests(AppFixture fixture)
         {
             Issuer = "movie-booking",
             Audience = "movie-booking-api",
-            Claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = "User" },
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = "User", ["sid"] = Guid.NewGuid().ToString(), ["ver"] = "0" },
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(10),
@@ -183,9 +183,15 @@ public abstract class AccountsApiTests(AppFixture fixture)
             Assert.Equal("rotate@example.com", (await client.GetJsonAsync("/api/users/me")).GetProperty("email").GetString());
         }
 
-        // The spent token comes back: theft is assumed and every token of the chain dies, the newest included.
+        // The spent token comes back: theft is assumed and every token of the chain dies, the newest included,
+        // and so do the session's access tokens, at once.
         await RefreshAsync(firstRefresh, HttpStatusCode.Unauthorized);
         await RefreshAsync(secondRefresh, HttpStatusCode.Unauthorized);
+        foreach (var pair in new[] { first, second })
+        {
+            using var client = _app.CreateDefaultClient(new BearerTokenHandler(pair.GetProperty("accessToken").GetString()!));
+            await client.GetProblemAsync("/api/users/me", HttpStatusCode.Unauthorized);
+        }
 
         // A fresh sign-in starts a new chain that works.
         var fresh = await _client.LoginAsync("rotate@example.com", "Rotate#2026");
@@ -193,16 +199,49 @@ public abstract class AccountsApiTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Logout_revokes_the_chain()
+    public async Task Logout_revokes_the_chain_and_ends_the_sessions_access_tokens_at_once()
     {
         await _client.RegisterAsync("logout@example.com", "Logout#2026");
         var tokens = await _client.LoginAsync("logout@example.com", "Logout#2026");
+        var elsewhere = await _client.LoginAsync("logout@example.com", "Logout#2026");
         var refresh = tokens.GetProperty("refreshToken").GetString()!;
-        var next = (await RefreshAsync(refresh, HttpStatusCode.OK)).GetProperty("refreshToken").GetString()!;
+        var renewed = await RefreshAsync(refresh, HttpStatusCode.OK);
+        using var signedIn = _app.CreateDefaultClient(new BearerTokenHandler(renewed.GetProperty("accessToken").GetString()!));
+        using var otherDevice = _app.CreateDefaultClient(new BearerTokenHandler(elsewhere.GetProperty("accessToken").GetString()!));
+        await signedIn.GetJsonAsync("/api/users/me");
 
         using var logout = await _client.PostJsonAsync("/api/auth/logout", new { refreshToken = refresh });
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
-        await RefreshAsync(next, HttpStatusCode.Unauthorized);
+        await RefreshAsync(renewed.GetProperty("refreshToken").GetString()!, HttpStatusCode.Unauthorized);
+        var refused = await signedIn.GetProblemAsync("/api/users/me", HttpStatusCode.Unauthorized);
+        Assert.Equal(401, refused.GetProperty("status").GetInt32());
+
+        // The same person's other sign-in is another session and goes on.
+        await otherDevice.GetJsonAsync("/api/users/me");
+    }
+
+    [Fact]
+    public async Task A_role_change_applies_at_once_and_the_next_refresh_carries_the_new_role()
+    {
+        var userId = await _client.RegisterAsync("promoted@example.com", "Promote#2026");
+        var tokens = await _client.LoginAsync("promoted@example.com", "Promote#2026");
+        using var admin = await _app.SignedInClientAsync(Accounts.AdminEmail, Accounts.AdminPassword);
+
+        foreach (var role in new[] { "TheatreOwner", "User" })
+        {
+            using var current = _app.CreateDefaultClient(new BearerTokenHandler(tokens.GetProperty("accessToken").GetString()!));
+            await current.GetJsonAsync("/api/users/me");
+            using (var changed = await admin.PutJsonAsync($"/api/users/{userId}/role", new { role }))
+            {
+                Assert.Equal(role, (await changed.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("role").GetString());
+            }
+
+            // The token naming the old role is refused at once; a refresh gives one with the new role.
+            await current.GetProblemAsync("/api/users/me", HttpStatusCode.Unauthorized);
+            tokens = await RefreshAsync(tokens.GetProperty("refreshToken").GetString()!, HttpStatusCode.OK);
+            using var after = _app.CreateDefaultClient(new BearerTokenHandler(tokens.GetProperty("accessToken").GetString()!));
+            Assert.Equal(role, (await after.GetJsonAsync("/api/users/me")).GetProperty("role").GetString());
+        }
     }
 
     [Fact]
@@ -217,29 +256,83 @@ public abstract class AccountsApiTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Too_many_failed_sign_ins_lock_the_account_name_until_the_window_passes()
+    public async Task Failed_sign_ins_slow_the_guessing_address_exponentially_and_never_the_owner_elsewhere()
     {
         await _client.RegisterAsync("target@example.com", "Target#2026");
+        using var attacker = ClientAt("203.0.113.66");
+        using var owner = ClientAt("198.51.100.7");
         foreach (var email in new[] { "target@example.com", "ghost@example.com" })
         {
-            for (var attempt = 0; attempt < 10; attempt++)
+            // Five free guesses from the attacker's address, each a plain 401.
+            for (var attempt = 0; attempt < 5; attempt++)
             {
-                using var failed = await _client.PostJsonAsync("/api/auth/login", new { email, password = $"Guess#{attempt}" });
-                Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+                await SignInAsync(attacker, email, $"Guess#{attempt}", HttpStatusCode.Unauthorized);
             }
 
-            // Locked: even the right password is refused, whether or not the account exists.
-            using var locked = await _client.PostJsonAsync("/api/auth/login", new { email, password = "Target#2026" });
-            await locked.ReadProblemAsync(HttpStatusCode.TooManyRequests);
-            var retryAfter = int.Parse(locked.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
-            Assert.InRange(retryAfter, 1, 15 * 60);
+            // Then a wait, even with the right password and whether or not the account exists.
+            Assert.Equal(1, await RefusedForSecondsAsync(attacker, email, "Target#2026"));
         }
 
-        // Another account is not affected.
-        await _client.LoginAsync(Accounts.UserEmail, Accounts.UserPassword);
+        // The owner, from their own device, is not held up by the stranger's failures.
+        await SignInAsync(owner, "target@example.com", "Target#2026", HttpStatusCode.OK);
 
-        _app.Time.Advance(TimeSpan.FromMinutes(15));
-        await _client.LoginAsync("target@example.com", "Target#2026");
+        // Each further failure doubles the wait.
+        var waits = new List<int>();
+        for (var guess = 0; guess < 4; guess++)
+        {
+            _app.Time.Advance(TimeSpan.FromSeconds(waits.LastOrDefault(1)));
+            await SignInAsync(attacker, "target@example.com", $"Again#{guess}", HttpStatusCode.Unauthorized);
+            waits.Add(await RefusedForSecondsAsync(attacker, "target@example.com", "Target#2026"));
+        }
+
+        Assert.Equal([2, 4, 8, 16], waits);
+        _app.Time.Advance(TimeSpan.FromSeconds(16));
+        await SignInAsync(attacker, "target@example.com", "Target#2026", HttpStatusCode.OK);
+        // A success clears that address's failures for the account.
+        await SignInAsync(attacker, "target@example.com", "Wrong#1", HttpStatusCode.Unauthorized);
+        await SignInAsync(attacker, "target@example.com", "Target#2026", HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task One_address_failing_across_many_accounts_hits_a_hard_limit_that_others_do_not()
+    {
+        using var sprayer = ClientAt("203.0.113.99");
+        for (var account = 0; account < 100; account++)
+        {
+            await SignInAsync(sprayer, $"spray-{account}@example.com", "Summer#2026", HttpStatusCode.Unauthorized);
+        }
+
+        using var refused = await sprayer.PostJsonAsync("/api/auth/login", new { email = Accounts.UserEmail, password = Accounts.UserPassword });
+        var problem = await refused.ReadProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Contains("this address", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 3600);
+
+        using var someoneElse = ClientAt("198.51.100.8");
+        await SignInAsync(someoneElse, Accounts.UserEmail, Accounts.UserPassword, HttpStatusCode.OK);
+
+        _app.Time.Advance(TimeSpan.FromHours(1));
+        await SignInAsync(sprayer, Accounts.UserEmail, Accounts.UserPassword, HttpStatusCode.OK);
+    }
+
+    /// <summary>A client whose requests come through a proxy on this machine, which forwards the given address.</summary>
+    private HttpClient ClientAt(string address)
+    {
+        var client = _app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return client;
+    }
+
+    private static async Task SignInAsync(HttpClient client, string email, string password, HttpStatusCode expected)
+    {
+        using var response = await client.PostJsonAsync("/api/auth/login", new { email, password });
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    private static async Task<int> RefusedForSecondsAsync(HttpClient client, string email, string password)
+    {
+        using var refused = await client.PostJsonAsync("/api/auth/login", new { email, password });
+        await refused.ReadProblemAsync(HttpStatusCode.TooManyRequests);
+        return int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -60,12 +61,28 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
             defaults.AddSingleton<TimeProvider>(Time);
             // Tests create many accounts; a cheaper hash keeps them quick (the count is stored in each hash).
             defaults.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
+            // The in-process host has no socket; requests arrive as if through a proxy on this machine, so a test
+            // can give a client its own address with X-Forwarded-For.
+            defaults.AddTransient<IStartupFilter, LoopbackConnection>();
         });
         if (services is not null)
         {
             builder.ConfigureServices(services);
         }
     }
+}
+
+internal sealed class LoopbackConnection : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, then) =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return then(context);
+        });
+        next(app);
+    };
 }
 
 public static class TestClock

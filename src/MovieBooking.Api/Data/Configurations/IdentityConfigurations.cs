@@ -33,6 +33,18 @@ internal sealed class LoginFailureConfiguration : IEntityTypeConfiguration<Login
     public void Configure(EntityTypeBuilder<LoginFailure> failure)
     {
         failure.Property(f => f.NormalizedEmail).HasMaxLength(AccountEmailAttribute.MaxLength);
-        failure.HasIndex(f => new { f.NormalizedEmail, f.FailedAt });
+        failure.Property(f => f.Client).HasMaxLength(64);
+        failure.HasIndex(f => new { f.NormalizedEmail, f.Client, f.FailedAt });
+        failure.HasIndex(f => new { f.Client, f.FailedAt });
+        failure.HasIndex(f => f.FailedAt);
+    }
+}
+
+internal sealed class RevocationConfiguration : IEntityTypeConfiguration<Revocation>
+{
+    public void Configure(EntityTypeBuilder<Revocation> revocation)
+    {
+        revocation.HasIndex(r => r.RecordedAt);
+        revocation.HasIndex(r => r.ExpiresAt);
     }
 }

@@ -476,6 +476,12 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Client")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client");
+
                     b.Property<DateTimeOffset>("FailedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("failed_at");
@@ -489,8 +495,14 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_login_failures");
 
-                    b.HasIndex("NormalizedEmail", "FailedAt")
-                        .HasDatabaseName("ix_login_failures_normalized_email_failed_at");
+                    b.HasIndex("FailedAt")
+                        .HasDatabaseName("ix_login_failures_failed_at");
+
+                    b.HasIndex("Client", "FailedAt")
+                        .HasDatabaseName("ix_login_failures_client_failed_at");
+
+                    b.HasIndex("NormalizedEmail", "Client", "FailedAt")
+                        .HasDatabaseName("ix_login_failures_normalized_email_client_failed_at");
 
                     b.ToTable("login_failures", (string)null);
                 });
@@ -548,6 +560,45 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Identity.Revocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("BelowVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("below_version");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revocations");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_revocations_expires_at");
+
+                    b.HasIndex("RecordedAt")
+                        .HasDatabaseName("ix_revocations_recorded_at");
+
+                    b.ToTable("revocations", (string)null);
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Identity.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -588,6 +639,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("role");
+
+                    b.Property<int>("TokenVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("token_version");
 
                     b.HasKey("Id")
                         .HasName("pk_users");

@@ -470,6 +470,12 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("Client")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client");
+
                     b.Property<long>("FailedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("failed_at");
@@ -483,8 +489,14 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_login_failures");
 
-                    b.HasIndex("NormalizedEmail", "FailedAt")
-                        .HasDatabaseName("ix_login_failures_normalized_email_failed_at");
+                    b.HasIndex("FailedAt")
+                        .HasDatabaseName("ix_login_failures_failed_at");
+
+                    b.HasIndex("Client", "FailedAt")
+                        .HasDatabaseName("ix_login_failures_client_failed_at");
+
+                    b.HasIndex("NormalizedEmail", "Client", "FailedAt")
+                        .HasDatabaseName("ix_login_failures_normalized_email_client_failed_at");
 
                     b.ToTable("login_failures", (string)null);
                 });
@@ -542,6 +554,45 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Identity.Revocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("BelowVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("below_version");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revocations");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_revocations_expires_at");
+
+                    b.HasIndex("RecordedAt")
+                        .HasDatabaseName("ix_revocations_recorded_at");
+
+                    b.ToTable("revocations", (string)null);
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Identity.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -582,6 +633,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("role");
+
+                    b.Property<int>("TokenVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_version");
 
                     b.HasKey("Id")
                         .HasName("pk_users");
