@@ -18,7 +18,6 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.UsePortFromConfiguration();
 builder.AddForwardedClientAddresses();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddValidation();
 builder.AddProblemResponses();
 builder.AddCrossOriginRequests();
 builder.AddApiJson();
@@ -41,13 +40,16 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapApiDocumentation();
-app.MapHealthApi();
-app.MapAccountsApi();
-app.MapCatalogApi();
-app.MapSeatingApi();
-app.MapSeatStreamApi();
-app.MapBookingApis();
-app.MapPaymentApis();
+// Every endpoint's inputs are validated before its handler runs: attributes at every depth, no null list
+// elements, no control characters, bounded lengths.
+var api = app.MapGroup("").WithInputRules();
+api.MapHealthApi();
+api.MapAccountsApi();
+api.MapCatalogApi();
+api.MapSeatingApi();
+api.MapSeatStreamApi();
+api.MapBookingApis();
+api.MapPaymentApis();
 
 app.Run();
 

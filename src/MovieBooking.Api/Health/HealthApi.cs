@@ -8,7 +8,7 @@ namespace MovieBooking.Api.Health;
 
 public static class HealthApi
 {
-    public static WebApplication MapHealthApi(this WebApplication app)
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/api/health", Alive)

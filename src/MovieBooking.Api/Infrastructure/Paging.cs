@@ -4,14 +4,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MovieBooking.Api.Infrastructure;
 
-/// <summary>Query parameters of every list: <c>?page=1&amp;pageSize=20</c>; page sizes above the cap are capped.</summary>
+/// <summary>
+/// Query parameters of every list: <c>?page=1&amp;pageSize=20</c>. A page size outside 1–100 is refused like a page
+/// below 1, never silently changed.
+/// </summary>
 public sealed record PageRequest(
-    [property: Range(1, int.MaxValue), Description("1-based page number.")] int Page = 1,
-    [property: Range(1, int.MaxValue), Description("Items per page, at most 100.")] int PageSize = 20)
+    [property: Range(1, PageRequest.MaxPage), Description("1-based page number.")] int Page = 1,
+    [property: Range(1, PageRequest.MaxPageSize), Description("Items per page, 1 to 100.")] int PageSize = 20)
 {
+    public const int MaxPage = 1_000_000;
     public const int MaxPageSize = 100;
 
-    internal int Size => Math.Min(PageSize, MaxPageSize);
+    internal int Size => PageSize;
     internal int Skip => (int)Math.Min((long)(Page - 1) * Size, int.MaxValue);
 }
 

@@ -11,8 +11,14 @@ public static class ProblemDetailsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+            var problem = context.ProblemDetails;
+            problem.Type ??= ClientWording.ProblemType(problem.Status);
+            problem.Instance ??= context.HttpContext.Request.Path;
+            problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+            if (problem is HttpValidationProblemDetails validation)
+            {
+                validation.Errors = ClientWording.InClientNames(validation.Errors);
+            }
         });
         // Binding failures (malformed JSON, a query value of the wrong type) are raised in every environment so
         // that the answer can say what was wrong, not only that something was.
@@ -31,7 +37,10 @@ public static class ProblemDetailsExtensions
     }
 }
 
-/// <summary>Turns a request the framework could not bind into a 400 problem that names the cause.</summary>
+/// <summary>
+/// Turns a request the framework could not bind (malformed JSON, a value of the wrong type) into a 400 validation
+/// problem naming the field and what it should hold, in the client's terms.
+/// </summary>
 internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -41,10 +50,25 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
             return false;
         }
 
-        return await problems.WriteExceptionProblemAsync(httpContext, exception, badRequest.StatusCode, "The request is malformed.",
-            badRequest.InnerException is System.Text.Json.JsonException json
-                ? $"The body is not valid JSON for this request: {json.Message}"
-                : badRequest.Message);
+        // The exception handler runs with the endpoint cleared; the feature keeps the one that failed.
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var bodyType = endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        var (field, message) = ClientWording.Describe(badRequest, bodyType);
+        var status = badRequest.StatusCode;
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = status == StatusCodes.Status400BadRequest
+                ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+                {
+                    Status = status,
+                    Title = "The request is malformed.",
+                    Detail = field == "$" ? message : $"{field}: {message}",
+                }
+                : new ProblemDetails { Status = status, Title = "The request cannot be handled.", Detail = message },
+        });
     }
 }
 

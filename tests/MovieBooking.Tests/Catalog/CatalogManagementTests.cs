@@ -268,7 +268,7 @@ public abstract class CatalogManagementTests(AppFixture fixture)
         using var response = await (client ?? a.Admin).SendAsync(request);
         var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.True(fields.Contains(field, StringComparer.OrdinalIgnoreCase), $"expected an error for {field}: {problem}");
+        Assert.True(fields.Contains(field, StringComparer.Ordinal), $"expected an error for {field}: {problem}");
     }
 
     private static async Task AssertConflictAsync(HttpClient client, string url)

@@ -389,7 +389,7 @@ public abstract class AccountsApiTests(AppFixture fixture)
     {
         var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Contains(fields, name => name.Equals(field, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(field, fields);
     }
 }
 

@@ -8,6 +8,9 @@ public static class HttpAssertions
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>What gives away .NET in a message: type names such as <c>System.Int32</c>, <c>Nullable&lt;DateOnly&gt;</c>, <c>List`1</c>.</summary>
+    private static readonly System.Text.RegularExpressions.Regex DotNetTerms = new(@"System\.[A-Z]|Nullable<|`1|Microsoft\.[A-Z]|MovieBooking\.Api");
+
     /// <summary>Asserts the status and reads the JSON body as a document.</summary>
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
@@ -29,6 +32,9 @@ public static class HttpAssertions
         var problem = await response.ReadJsonAsync(expected);
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        // Every problem says what kind it is, and speaks to API users, not in .NET's terms.
+        Assert.True(problem.TryGetProperty("type", out var type) && !string.IsNullOrEmpty(type.GetString()), $"A problem without a type: {problem}");
+        Assert.DoesNotMatch(DotNetTerms, problem.ToString());
         return problem;
     }
 
