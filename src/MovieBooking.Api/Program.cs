@@ -9,32 +9,51 @@ using MovieBooking.Api.Realtime;
 using MovieBooking.Api.Seating;
 
 HostingExtensions.LoadDotEnv();
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+// A bad setting ends the start with one line naming it and exit code 1, not a stack trace.
+WebApplication app;
+try
 {
-    Args = args,
-    ContentRootPath = HostingExtensions.DefaultContentRoot(args),
-});
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        ContentRootPath = HostingExtensions.DefaultContentRoot(args),
+    });
 
-builder.UsePortFromConfiguration();
-builder.AddForwardedClientAddresses();
-builder.Services.AddSingleton(TimeProvider.System);
-builder.AddProblemResponses();
-builder.AddCrossOriginRequests();
-builder.AddApiJson();
-builder.AddApiDocumentation();
-builder.AddDatabase();
-builder.AddRedis();
-builder.AddAccounts();
-builder.AddRateLimits();
-builder.AddCatalog();
-builder.AddBookings();
-builder.AddPayments();
-builder.AddLiveSeatMaps();
+    builder.UsePortFromConfiguration();
+    builder.AddForwardedClientAddresses();
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<DomainEvents>();
+    builder.AddProblemResponses();
+    builder.AddCrossOriginRequests();
+    builder.AddApiJson();
+    builder.AddApiDocumentation();
+    builder.AddDatabase();
+    builder.AddRedis();
+    builder.AddAccounts();
+    builder.AddRateLimits();
+    builder.AddCatalog();
+    builder.AddBookings();
+    builder.AddPayments();
+    builder.AddLiveSeatMaps();
 
-var app = builder.Build();
+    app = builder.Build();
+}
+catch (SettingException setting)
+{
+    return SettingsCheck.Refuse(setting.Message);
+}
+
+if (SettingsCheck.Failed(app) is { } exitCode)
+{
+    return exitCode;
+}
+
 
 app.UseForwardedHeaders();
+app.UseRequestLog();
+app.UseHeadAsGet();
 app.UseProblemResponses();
+app.UseRouting();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -52,6 +71,7 @@ api.MapBookingApis();
 api.MapPaymentApis();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

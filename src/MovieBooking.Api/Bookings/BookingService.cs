@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Seating;
 using MovieBooking.Api.Tickets;
 
@@ -32,7 +33,8 @@ public sealed class BookingService(
     SeatChangeFeed changes,
     WriteGate gate,
     IOptions<BookingOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    DomainEvents events)
 {
     public async Task<BookingOutcome> CreateAsync(Guid userId, Guid holdId, CancellationToken cancellationToken)
     {
@@ -105,6 +107,7 @@ public sealed class BookingService(
             throw;
         }
 
+        events.BookingCreated(booking.Id, booking.ShowId, userId, booking.Seats.Count, booking.Total, booking.Currency);
         return new BookingOutcome.Done(booking);
     }
 
@@ -121,13 +124,20 @@ public sealed class BookingService(
             return new BookingOutcome.NotFound();
         }
 
-        if (booking.CancelledAt is null && !await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Cancelled, cancellationToken, cancelled: true))
+        if (booking.CancelledAt is null)
         {
-            var current = await db.Bookings.Where(b => b.Id == bookingId).Select(b => new { b.Status, b.CancelledAt }).FirstAsync(cancellationToken);
-            if (current.CancelledAt is null)
+            if (await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Cancelled, cancellationToken, cancelled: true))
             {
-                return new BookingOutcome.Conflict("Booking cannot be cancelled",
-                    $"A booking in status {BookingStatusNames.Of(current.Status)} cannot be cancelled here.");
+                events.BookingCancelled(bookingId, refundOwed: null);
+            }
+            else
+            {
+                var current = await db.Bookings.Where(b => b.Id == bookingId).Select(b => new { b.Status, b.CancelledAt }).FirstAsync(cancellationToken);
+                if (current.CancelledAt is null)
+                {
+                    return new BookingOutcome.Conflict("Booking cannot be cancelled",
+                        $"A booking in status {BookingStatusNames.Of(current.Status)} cannot be cancelled here.");
+                }
             }
         }
 
@@ -224,6 +234,7 @@ public sealed class BookingService(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        events.BookingConfirmed(bookingId, paymentId);
         return true;
     }
 
@@ -328,6 +339,7 @@ public sealed class BookingService(
             return false;
         }
 
+        events.BookingFailed(bookingId);
         await holds.ReleaseAsync(HoldOf(booking), cancellationToken);
         changes.SeatsChanged(booking.ShowId);
         return true;
@@ -343,6 +355,7 @@ public sealed class BookingService(
             return false;
         }
 
+        events.BookingExpired(bookingId);
         await holds.ReleaseAsync(HoldOf(booking), cancellationToken);
         changes.SeatsChanged(booking.ShowId);
         return true;

@@ -16,14 +16,17 @@ public sealed record BookingPrice(string Currency, long Seats, long ConvenienceF
 
 public sealed record BookingRefund(long Amount, string? Reason);
 
+/// <summary>A booking; its times in the show's city time, like every time about the show.</summary>
 public sealed record BookingResponse(
     Guid Id, BookingStatus Status, Guid ShowId, Guid HoldId, IReadOnlyList<string> Seats, BookingPrice Price, DateTimeOffset ExpiresAt,
     DateTimeOffset CreatedAt, BookingRefund? Refund)
 {
-    public static BookingResponse From(Booking b) => new(
+    public static BookingResponse From(Booking b, ShowFacts? show) => new(
         b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Select(s => s.SeatId).Order(SeatOrder.Instance)],
-        new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), b.ExpiresAt, b.CreatedAt,
+        new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), Local(b.ExpiresAt, show), Local(b.CreatedAt, show),
         b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null);
+
+    private static DateTimeOffset Local(DateTimeOffset instant, ShowFacts? show) => show?.Local(instant) ?? instant;
 }
 
 /// <summary>What a booking is for, as a list shows it: the film, the theatre and the start in the city's time.</summary>
@@ -50,12 +53,12 @@ public static class BookingsApi
     {
         var api = routes.MapGroup("/api/bookings").WithTags("Bookings").RequireAuthorization();
         api.MapPost("/", CreateBookingAsync)
-            .AddEndpointFilter<IdempotencyFilter>()
+            .Idempotent()
             .WithSummary("Turns the caller's hold into a booking awaiting payment, priced with fee and GST.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/", ListBookingsAsync)
             .WithSummary("The caller's bookings with their show, newest first or by show time, optionally of one status.");
-        api.MapGet("/{bookingId:guid}", GetBookingAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{bookingId:guid}", GetBookingAsync).WithSummary("The caller's booking with its price and any refund.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{bookingId:guid}/cancel", CancelBookingAsync)
             .WithSummary("Cancels the caller's booking; its seats are free at once. A paid one, until the cutoff before the show, is refunded.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -63,10 +66,11 @@ public static class BookingsApi
     }
 
     private static async Task<Results<Created<BookingResponse>, ProblemHttpResult>> CreateBookingAsync(
-        CreateBookingRequest request, CurrentUser user, BookingService bookings, CancellationToken cancellationToken) =>
+        CreateBookingRequest request, CurrentUser user, BookingService bookings, ShowFactsCache shows, CancellationToken cancellationToken) =>
         await bookings.CreateAsync(user.Id, request.HoldId!.Value, cancellationToken) switch
         {
-            BookingOutcome.Done done => TypedResults.Created($"/api/bookings/{done.Booking.Id}", BookingResponse.From(done.Booking)),
+            BookingOutcome.Done done => TypedResults.Created($"/api/bookings/{done.Booking.Id}",
+                BookingResponse.From(done.Booking, await shows.GetAsync(done.Booking.ShowId, cancellationToken))),
             BookingOutcome.Conflict conflict => ApiProblems.Conflict(conflict.Title, conflict.Detail),
             _ => ApiProblems.NotFound("Hold", request.HoldId),
         };
@@ -126,24 +130,26 @@ public static class BookingsApi
             })
             .ToPageAsync(page, cancellationToken);
         return TypedResults.Ok(new PagedList<BookingListItem>(
-            [.. list.Items.Select(b => new BookingListItem(b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Order(SeatOrder.Instance)], b.Price, b.ExpiresAt,
-                b.CreatedAt, b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null,
+            [.. list.Items.Select(b => new BookingListItem(b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Order(SeatOrder.Instance)], b.Price,
+                CityTime.ToLocal(b.ExpiresAt, b.TimeZone), CityTime.ToLocal(b.CreatedAt, b.TimeZone), b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null,
                 new BookingShow(b.ShowId, b.Movie, b.Theatre, CityTime.ToLocal(b.StartsAt, b.TimeZone))))],
             list.Page, list.PageSize, list.Total));
     }
 
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBookingAsync(
-        Guid bookingId, CurrentUser user, BookingService bookings, CancellationToken cancellationToken)
+        Guid bookingId, CurrentUser user, BookingService bookings, ShowFactsCache shows, CancellationToken cancellationToken)
     {
         var booking = await bookings.FindAsync(user.Id, bookingId, cancellationToken);
-        return booking is null ? ApiProblems.NotFound("Booking", bookingId) : TypedResults.Ok(BookingResponse.From(booking));
+        return booking is null
+            ? ApiProblems.NotFound("Booking", bookingId)
+            : TypedResults.Ok(BookingResponse.From(booking, await shows.GetAsync(booking.ShowId, cancellationToken)));
     }
 
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelBookingAsync(
-        Guid bookingId, CurrentUser user, PaymentService payments, CancellationToken cancellationToken) =>
+        Guid bookingId, CurrentUser user, PaymentService payments, ShowFactsCache shows, CancellationToken cancellationToken) =>
         await payments.CancelAsync(user.Id, bookingId, cancellationToken) switch
         {
-            BookingOutcome.Done done => TypedResults.Ok(BookingResponse.From(done.Booking)),
+            BookingOutcome.Done done => TypedResults.Ok(BookingResponse.From(done.Booking, await shows.GetAsync(done.Booking.ShowId, cancellationToken))),
             BookingOutcome.Conflict conflict => ApiProblems.Conflict(conflict.Title, conflict.Detail),
             _ => ApiProblems.NotFound("Booking", bookingId),
         };

@@ -13,7 +13,7 @@ public static class CitiesApi
     {
         var api = routes.MapGroup("/api/cities").WithTags("Cities");
         api.MapGet("/", ListCitiesAsync).WithSummary("Cities, by name.");
-        api.MapGet("/{cityId:guid}", GetCityAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{cityId:guid}", GetCityAsync).WithSummary("A city and its time zone.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{cityId:guid}/movies", ListMoviesInCityAsync)
             .WithSummary("Movies with bookable shows in the city, optionally on a day, in a language or of a genre.")
             .ProducesProblem(StatusCodes.Status404NotFound);

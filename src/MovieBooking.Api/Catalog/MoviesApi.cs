@@ -15,7 +15,7 @@ public static class MoviesApi
     {
         var api = routes.MapGroup("/api/movies").WithTags("Movies");
         api.MapGet("/", ListMoviesAsync).WithSummary("The movie catalogue, by title, optionally in a language or of a genre.");
-        api.MapGet("/{movieId:guid}", GetMovieAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{movieId:guid}", GetMovieAsync).WithSummary("A movie of the catalogue.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{movieId:guid}/shows", ListShowsAsync)
             .WithSummary("Bookable shows of the movie grouped by theatre, optionally in one city and on one day.")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -29,10 +29,15 @@ public static class DatabaseExtensions
         services.AddDbContextPool<SqliteMovieBookingDb>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
                 .UseSnakeCaseNamingConvention()
+                // EF Core rebuilds a SQLite table by switching foreign keys off around the rebuild, which SQLite only
+                // allows outside a transaction; EF warns about it on every such migration. It is the provider's
+                // standard procedure, not a fault of the deployment, so the first start does not print it.
+                .ConfigureWarnings(warnings => ExpectedFailuresQuietly(warnings).Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
                 .AddInterceptors([new SqlitePragmas(), .. sp.GetServices<IInterceptor>()]));
         services.AddDbContextPool<PostgresMovieBookingDb>((sp, options) =>
             options.UseNpgsql(PostgresConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString))
                 .UseSnakeCaseNamingConvention()
+                .ConfigureWarnings(warnings => ExpectedFailuresQuietly(warnings))
                 .AddInterceptors(sp.GetServices<IInterceptor>()));
         services.AddScoped<MovieBookingDb>(sp =>
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
@@ -87,6 +92,14 @@ public static class DatabaseExtensions
 
         return builder.ConnectionString;
     }
+
+    /// <summary>
+    /// A failed command or save is logged by EF Core as an error with its stack trace, even when the service expects
+    /// and handles it (a unique key settling a race, an idempotent replay). Those are Debug here; a failure nobody
+    /// handles still reaches the exception handler, which logs it as the 500 it is.
+    /// </summary>
+    private static WarningsConfigurationBuilder ExpectedFailuresQuietly(WarningsConfigurationBuilder warnings) =>
+        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug));
 
     private static readonly HashSet<string> PoolSizeKeys = new(["MaxPoolSize", "MaximumPoolSize"], StringComparer.OrdinalIgnoreCase);
 

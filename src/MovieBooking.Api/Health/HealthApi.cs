@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MovieBooking.Api.Data;
 
@@ -11,14 +9,11 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/api/health", Alive)
-            .WithTags("Health")
-            .WithSummary("Liveness: the process answers.");
-        app.MapHealthChecks("/api/health/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(HealthTags.Ready),
-            ResponseWriter = WriteReadinessAsync,
-        }).WithTags("Health");
+        var health = app.MapGroup("/api/health").WithTags("Health");
+        health.MapGet("/", Alive).WithSummary("Liveness: the process answers.");
+        health.MapGet("/ready", ReadyAsync)
+            .WithSummary("Readiness: the database and, when configured, Redis answer; a 503 problem lists each check otherwise.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -28,27 +23,20 @@ public static class HealthApi
 
     private static Ok<HealthResponse> Alive() => TypedResults.Ok(new HealthResponse(true, "Server is running"));
 
-    private static async Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    private static async Task<Results<Ok<ReadinessResponse>, ProblemHttpResult>> ReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
     {
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(HealthTags.Ready), cancellationToken);
         var checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString());
         if (report.Status == HealthStatus.Healthy)
         {
-            await context.Response.WriteAsJsonAsync(new ReadinessResponse(report.Status.ToString(), checks));
-            return;
+            return TypedResults.Ok(new ReadinessResponse(report.Status.ToString(), checks));
         }
 
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service not ready",
-                Detail = string.Join(" ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
-                    .Select(e => $"{e.Key}: {e.Value.Description ?? e.Value.Exception?.Message ?? e.Value.Status.ToString()}")),
-                Extensions = { ["checks"] = checks },
-            },
-        });
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Service not ready",
+            detail: string.Join(" ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
+                .Select(e => $"{e.Key}: {e.Value.Description ?? e.Value.Exception?.Message ?? e.Value.Status.ToString()}")),
+            extensions: new Dictionary<string, object?> { ["checks"] = checks });
     }
 }

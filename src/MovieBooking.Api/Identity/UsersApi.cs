@@ -19,7 +19,9 @@ public static class UsersApi
     {
         var api = routes.MapGroup("/api/users").WithTags("Accounts").RequireAuthorization();
         api.MapGet("/me", GetMeAsync).WithSummary("The signed-in user's profile and role.");
-        api.MapGet("/{userId:guid}", GetUserAsync).RequireAuthorization(Policies.Admin).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{userId:guid}", GetUserAsync).RequireAuthorization(Policies.Admin)
+            .WithSummary("A user's profile and role (Admin).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/{userId:guid}/role", ChangeRoleAsync)
             .RequireAuthorization(Policies.Admin)
             .WithSummary("Changes a user's role at once: their access tokens naming the old role are refused, and the next refresh carries the new one. The last admin cannot be demoted.")

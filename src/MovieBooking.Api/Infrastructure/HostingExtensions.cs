@@ -41,7 +41,7 @@ public static class HostingExtensions
         {
             if (!int.TryParse(port ?? DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture), out var number) || number is < 1 or > 65535)
             {
-                throw new InvalidOperationException($"PORT must be a TCP port number between 1 and 65535, not '{port}'.");
+                throw new SettingException($"PORT must be a TCP port number between 1 and 65535, not '{port}'.");
             }
 
             builder.WebHost.UseUrls($"http://*:{number}");
@@ -63,7 +63,7 @@ public static class HostingExtensions
         {
             if (!IPAddress.TryParse(proxy, out var address))
             {
-                throw new InvalidOperationException($"ForwardedHeaders:KnownProxies must list IP addresses; '{proxy}' is not one.");
+                throw new SettingException($"ForwardedHeaders:KnownProxies must list IP addresses; '{proxy}' is not one.");
             }
 
             addresses.Add(address);
@@ -79,4 +79,31 @@ public static class HostingExtensions
         });
         return builder;
     }
+
+    /// <summary>
+    /// Answers <c>HEAD</c> wherever <c>GET</c> is answered (RFC 9110 §9.3.2): the request is routed and handled as a
+    /// <c>GET</c>, with the same status and headers, and the body is dropped, problem answers included. Must run before
+    /// routing and the problem answers.
+    /// </summary>
+    public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        var body = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()!;
+        context.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null, body));
+        context.Request.Method = HttpMethods.Get;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Request.Method = HttpMethods.Head;
+            context.Features.Set(body);
+        }
+    });
 }

@@ -26,6 +26,19 @@ public sealed class IdempotencyRecord
     public DateTimeOffset ExpiresAt { get; init; }
 }
 
+/// <summary>Marks an operation that takes an <c>Idempotency-Key</c> header (for its documentation).</summary>
+public sealed class IdempotentOperation
+{
+    public const string Header = "Idempotency-Key";
+}
+
+public static class IdempotencyExtensions
+{
+    /// <summary>Makes the operation safe to retry with an <c>Idempotency-Key</c> (see <see cref="IdempotencyFilter"/>).</summary>
+    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter<IdempotencyFilter>().WithMetadata(new IdempotentOperation());
+}
+
 /// <summary>
 /// Makes a creating POST safe to retry: with an <c>Idempotency-Key</c> header, the same key from the same user within
 /// 24 hours gets the first successful answer again (status, body, Location); a different request under the key is a

@@ -223,7 +223,9 @@ public static class InputRules
 /// <summary>
 /// Applies <see cref="InputRules"/> to every argument a handler receives from the request (bodies, query and route
 /// values), answering a 400 validation problem before the handler runs when one breaks a rule. Arguments the
-/// request does not supply (services, the <see cref="HttpContext"/>, the cancellation token) are left alone.
+/// request does not supply (services, the <see cref="HttpContext"/>, the cancellation token) are left alone. A query
+/// parameter the operation does not take is refused too, rather than silently ignored (a misspelt filter would
+/// otherwise return everything).
 /// </summary>
 public static class InputRulesFilter
 {
@@ -237,19 +239,33 @@ public static class InputRulesFilter
     private static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
         var isService = context.ApplicationServices.GetService<Microsoft.Extensions.DependencyInjection.IServiceProviderIsService>();
-        var checkedArguments = context.MethodInfo.GetParameters()
+        var parameters = context.MethodInfo.GetParameters();
+        var checkedArguments = parameters
             .Select((parameter, index) => (parameter, index))
             .Where(p => FromRequest(p.parameter, isService))
             .Select(p => (p.index, Path: p.parameter.GetCustomAttribute<AsParametersAttribute>() is null ? PathOf(p.parameter) : ""))
             .ToArray();
-        if (checkedArguments.Length == 0)
-        {
-            return next;
-        }
+        // A handler that reads the request itself may read any query parameter.
+        var queryNames = parameters.Any(p => p.ParameterType == typeof(HttpContext) || p.ParameterType == typeof(HttpRequest))
+            ? null
+            : QueryNames(parameters, isService);
 
         return async invocation =>
         {
             Dictionary<string, string[]>? errors = null;
+            if (queryNames is not null)
+            {
+                foreach (var key in invocation.HttpContext.Request.Query.Keys)
+                {
+                    if (!queryNames.Contains(key))
+                    {
+                        (errors ??= [])[key] = [queryNames.Count == 0
+                            ? $"This operation takes no query parameters; '{key}' is not one."
+                            : $"'{key}' is not a query parameter of this operation; it takes {string.Join(", ", queryNames.Order(StringComparer.Ordinal))}."];
+                    }
+                }
+            }
+
             foreach (var (index, path) in checkedArguments)
             {
                 var found = new Dictionary<string, string[]>();
@@ -262,6 +278,36 @@ public static class InputRulesFilter
 
             return errors is null ? await next(invocation) : TypedResults.ValidationProblem(errors);
         };
+    }
+
+    /// <summary>The query (and route) names the handler binds: simple parameters and the properties of <c>[AsParameters]</c> records.</summary>
+    private static HashSet<string> QueryNames(ParameterInfo[] parameters, Microsoft.Extensions.DependencyInjection.IServiceProviderIsService? isService)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in parameters)
+        {
+            if (parameter.GetCustomAttribute<AsParametersAttribute>() is not null)
+            {
+                foreach (var property in parameter.ParameterType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                {
+                    names.Add(property.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromQueryAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name));
+                }
+            }
+            else if (IsSimple(parameter.ParameterType) && isService?.IsService(parameter.ParameterType) != true
+                && parameter.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromHeaderAttribute>() is null)
+            {
+                names.Add(parameter.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromQueryAttribute>()?.Name ?? parameter.Name ?? "");
+            }
+        }
+
+        return names;
+    }
+
+    private static bool IsSimple(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(string[]) || type == typeof(Guid) || type == typeof(decimal)
+            || type == typeof(DateOnly) || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(TimeOnly) || type == typeof(TimeSpan);
     }
 
     private static bool FromRequest(ParameterInfo parameter, Microsoft.Extensions.DependencyInjection.IServiceProviderIsService? isService)

@@ -89,14 +89,15 @@ internal sealed partial class UnavailableDependencyExceptionHandler(IProblemDeta
             return false;
         }
 
-        LogUnavailable(logger, dependency, httpContext.Request.Method, httpContext.Request.Path, exception);
+        // An outage is expected and answered; its cause in one line, without a stack trace.
+        LogUnavailable(logger, dependency, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         return await problems.WriteExceptionProblemAsync(httpContext, exception, StatusCodes.Status503ServiceUnavailable,
             "Temporarily unavailable", $"{dependency} did not answer in time. Try again in a few seconds.");
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} did not answer {Method} {Path}")]
-    private static partial void LogUnavailable(ILogger logger, string dependency, string method, PathString path, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} did not answer {Method} {Path}: {Error}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string dependency, string method, PathString path, string error, string reason);
 }
 
 internal static class ExceptionProblems

@@ -49,7 +49,7 @@ public static class RedisExtensions
         }
         catch (ArgumentException exception)
         {
-            throw new InvalidOperationException($"Redis:Configuration is not a valid Redis configuration: {exception.Message}", exception);
+            throw new SettingException($"Redis:Configuration is not a valid Redis configuration (host:port[,option=value…]): {exception.Message}", exception);
         }
     }
 }

@@ -60,6 +60,8 @@ public sealed partial class PaymentService
                 return new BookingOutcome.Conflict("Booking cannot be cancelled", "The booking changed meanwhile; look at it again.");
         }
 
+        events.BookingCancelled(bookingId, refund);
+        events.RefundOwed(booking.PaymentId!.Value, bookingId, refund);
         await TrySendRefundAsync(booking.PaymentId!.Value, cancellationToken);
         return new BookingOutcome.Done((await bookings.FindAsync(userId, bookingId, cancellationToken))!);
     }
@@ -80,6 +82,8 @@ public sealed partial class PaymentService
             else if (await bookings.UnsellAsync(booking.Id, booking.Total, "The show was cancelled.", byCustomer: false,
                 (paymentId, ct) => OweRefundAsync(paymentId, booking.Total, ct), cancellationToken) == UnsellResult.Done)
             {
+                events.BookingCancelled(booking.Id, booking.Total);
+                events.RefundOwed(booking.PaymentId!.Value, booking.Id, booking.Total);
                 await TrySendRefundAsync(booking.PaymentId!.Value, cancellationToken);
             }
         }
@@ -172,6 +176,10 @@ public sealed partial class PaymentService
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (completed == 1)
+        {
+            events.RefundCompleted(payment.Id, payment.BookingId, payment.RefundId);
+        }
     }
 
     private static BookingOutcome.Conflict TicketAdmitted() =>

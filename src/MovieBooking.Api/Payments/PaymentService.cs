@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Payments;
@@ -47,6 +48,7 @@ public sealed partial class PaymentService(
     IOptions<PaymentOptions> payments,
     IOptions<BookingOptions> bookingOptions,
     TimeProvider time,
+    DomainEvents events,
     ILogger<PaymentService> logger)
 {
     public async Task<PaymentOutcome> StartAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken)
@@ -80,6 +82,7 @@ public sealed partial class PaymentService(
         };
         db.Payments.Add(payment);
         await db.SaveChangesAsync(cancellationToken);
+        events.PaymentStarted(payment.Id, bookingId, payment.Gateway, payment.OrderId, payment.Amount, payment.Currency);
         return new PaymentOutcome.Started(payment, order.Checkout);
     }
 
@@ -219,6 +222,7 @@ public sealed partial class PaymentService(
             return;
         }
 
+        events.PaymentCaptured(payment.Id, payment.BookingId);
         await SettleAsync(payment.Id, cancellationToken);
     }
 
@@ -251,6 +255,7 @@ public sealed partial class PaymentService(
                 // Paid by another payment, or cancelled after payment: this one is not needed, and is owed back alone.
                 if (await OweRefundAsync(paymentId, payment.Amount, cancellationToken))
                 {
+                    events.RefundOwed(paymentId, payment.BookingId, payment.Amount);
                     await TrySendRefundAsync(paymentId, cancellationToken);
                 }
 
@@ -265,6 +270,8 @@ public sealed partial class PaymentService(
 
             if (await OweUnsoldRefundAsync(booking, payment, cancellationToken))
             {
+                events.BookingCancelled(booking.Id, payment.Amount);
+                events.RefundOwed(paymentId, booking.Id, payment.Amount);
                 await TrySendRefundAsync(paymentId, cancellationToken);
                 return;
             }
@@ -293,6 +300,7 @@ public sealed partial class PaymentService(
             .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, PaymentStatus.Failed).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken);
         if (failed == 1)
         {
+            events.PaymentFailed(payment.Id, payment.BookingId);
             await bookings.FailAsync(payment.BookingId, cancellationToken);
         }
     }

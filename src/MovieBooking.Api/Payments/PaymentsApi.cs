@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Payments;
 
@@ -15,6 +17,14 @@ public sealed record VerifyPaymentRequest(
 
 public sealed record WebhookResponse(bool Received, bool Duplicate);
 
+/// <summary>A payment attempt for a booking as its customer sees it, times in the show's city time.</summary>
+public sealed record BookingPayment(
+    Guid PaymentId, string Gateway, string OrderId, long Amount, string Currency, PaymentStatus Status,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, PaymentRefund? Refund);
+
+/// <summary>Money owed back on a payment: <c>PENDING</c> until the gateway reports it done, then <c>COMPLETED</c>.</summary>
+public sealed record PaymentRefund(long Amount, string Status, DateTimeOffset? CompletedAt);
+
 public static class PaymentsApi
 {
     /// <summary>Gateways send small events; anything larger is not one.</summary>
@@ -24,9 +34,13 @@ public static class PaymentsApi
     {
         routes.MapPost("/api/bookings/{bookingId:guid}/payments", StartPaymentAsync).WithTags("Payments")
             .RequireAuthorization()
-            .AddEndpointFilter<IdempotencyFilter>()
+            .Idempotent()
             .WithSummary("Starts paying for the caller's booking: an order of its total at the configured gateway.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        routes.MapGet("/api/bookings/{bookingId:guid}/payments", ListPaymentsAsync).WithTags("Payments")
+            .RequireAuthorization()
+            .WithSummary("The caller's booking's payment attempts with their status and refunds, oldest first.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapPost("/api/payments/verify", VerifyAsync).WithTags("Payments")
             .RequireAuthorization()
             .WithSummary("Checks the checkout's signature against the stored order, asks the gateway whether the money was captured, and confirms the booking if it was.")
@@ -48,11 +62,39 @@ public static class PaymentsApi
             _ => ApiProblems.NotFound("Booking", bookingId),
         };
 
+    private static async Task<Results<Ok<List<BookingPayment>>, ProblemHttpResult>> ListPaymentsAsync(
+        Guid bookingId, CurrentUser user, Data.MovieBookingDb db, ShowFactsCache shows, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.AsNoTracking()
+            .Where(b => b.Id == bookingId && b.UserId == user.Id)
+            .Select(b => new { b.ShowId })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (booking is null)
+        {
+            return ApiProblems.NotFound("Booking", bookingId);
+        }
+
+        var show = await shows.GetAsync(booking.ShowId, cancellationToken);
+        var local = (DateTimeOffset instant) => show?.Local(instant) ?? instant;
+        var payments = await db.Payments.AsNoTracking()
+            .Where(p => p.BookingId == bookingId)
+            .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(payments.Select(p => new BookingPayment(
+            p.Id, p.Gateway, p.OrderId, p.Amount, p.Currency, p.Status, local(p.CreatedAt), local(p.UpdatedAt),
+            p.Status switch
+            {
+                PaymentStatus.RefundPending => new PaymentRefund(p.RefundAmount ?? p.Amount, "PENDING", null),
+                PaymentStatus.Refunded => new PaymentRefund(p.RefundAmount ?? p.Amount, "COMPLETED", local(p.UpdatedAt)),
+                _ => null,
+            })).ToList());
+    }
+
     private static async Task<Results<Ok<BookingResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
-        VerifyPaymentRequest request, CurrentUser user, PaymentService payments, CancellationToken cancellationToken) =>
+        VerifyPaymentRequest request, CurrentUser user, PaymentService payments, ShowFactsCache shows, CancellationToken cancellationToken) =>
         await payments.VerifyAsync(user.Id, request.OrderId!, request.PaymentId!, request.Signature!, cancellationToken) switch
         {
-            PaymentOutcome.Settled settled => TypedResults.Ok(BookingResponse.From(settled.Booking)),
+            PaymentOutcome.Settled settled => TypedResults.Ok(BookingResponse.From(settled.Booking, await shows.GetAsync(settled.Booking.ShowId, cancellationToken))),
             PaymentOutcome.BadSignature => ApiProblems.Invalid("signature", "The signature does not match the order and payment."),
             PaymentOutcome.Conflict conflict => ApiProblems.Conflict(conflict.Title, conflict.Detail),
             _ => ApiProblems.NotFound("Order", request.OrderId!),

@@ -30,7 +30,10 @@ public static class SandboxApi
         sandbox.MapGet("/status", StatusAsync)
             .WithSummary("The sandbox's own record of the order: created, failed or paid, with its payment and refunds.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        sandbox.MapGet("/", CheckoutPageAsync).ExcludeFromDescription();
+        sandbox.MapGet("/", CheckoutPageAsync)
+            .WithSummary("The hosted checkout page of the order (HTML): its amount, with Pay and Fail buttons that call pay.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -118,6 +118,18 @@ internal sealed class DatabaseHoldStore(
             : new Hold(holdId, seats[0].ShowId, seats[0].HeldBy!.Value, [.. seats.Select(s => s.SeatId)], seats[0].HoldExpiresAt!.Value);
     }
 
+    public async Task<IReadOnlyList<Hold>> LiveHoldsOfAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var seats = await db.ShowSeats.AsNoTracking()
+            .Where(s => s.HeldBy == userId && s.Status == SeatStatus.Held && s.HoldExpiresAt > now)
+            .OrderBy(s => s.RowIndex).ThenBy(s => s.Column)
+            .Select(s => new { s.HoldId, s.ShowId, s.SeatId, s.HoldExpiresAt })
+            .ToListAsync(cancellationToken);
+        return [.. seats.GroupBy(s => s.HoldId!.Value)
+            .Select(g => new Hold(g.Key, g.First().ShowId, userId, [.. g.Select(s => s.SeatId)], g.First().HoldExpiresAt!.Value))
+            .OrderBy(h => h.ExpiresAt).ThenBy(h => h.HoldId)];
+    }
+
     // PostgreSQL frees a hold's seats after locking them in seat order, as a hold locks them, so a release and a
     // hold on the same seats queue instead of deadlocking (the hold id's index would visit them in storage order).
     private const string PostgresRelease = """

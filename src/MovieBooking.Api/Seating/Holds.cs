@@ -60,6 +60,9 @@ public interface IHoldStore
     /// <summary>The hold, live or lapsed, while the store still knows it.</summary>
     Task<Hold?> FindAsync(Guid holdId, CancellationToken cancellationToken);
 
+    /// <summary>The user's holds that have not lapsed (including any a booking was made from), soonest to lapse first.</summary>
+    Task<IReadOnlyList<Hold>> LiveHoldsOfAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Frees the hold's seats that still belong to it.</summary>
     Task ReleaseAsync(Hold hold, CancellationToken cancellationToken);
 

@@ -12,9 +12,11 @@ namespace MovieBooking.Api.Seating;
 
 public sealed record HoldSeatsRequest([property: Required, MinLength(1), MaxLength(10)] List<string> SeatIds);
 
+/// <summary>A hold; <c>expiresAt</c> in the show's city time, like every time about the show.</summary>
 public sealed record HoldResponse(Guid HoldId, Guid ShowId, IReadOnlyList<string> SeatIds, DateTimeOffset ExpiresAt)
 {
-    public static HoldResponse From(Hold hold) => new(hold.HoldId, hold.ShowId, hold.SeatIds, hold.ExpiresAt);
+    public static HoldResponse From(Hold hold, ShowFacts? show) =>
+        new(hold.HoldId, hold.ShowId, hold.SeatIds, show?.Local(hold.ExpiresAt) ?? hold.ExpiresAt);
 }
 
 public static partial class HoldsApi
@@ -24,12 +26,13 @@ public static partial class HoldsApi
         routes.MapPost("/api/shows/{showId:guid}/holds", HoldSeatsAsync).WithTags("Holds")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimitPolicies.Holds)
-            .AddEndpointFilter<IdempotencyFilter>()
+            .Idempotent()
             .WithSummary("Holds 1–10 seats of a show for the caller, all or none, until expiresAt. 409 lists the seats that were not free.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var holds = routes.MapGroup("/api/holds").WithTags("Holds").RequireAuthorization();
+        holds.MapGet("/", ListHoldsAsync).WithSummary("The caller's live holds that no booking was made from yet, soonest to lapse first.");
         holds.MapGet("/{holdId:guid}", GetHoldAsync).WithSummary("The caller's live hold.").ProducesProblem(StatusCodes.Status404NotFound);
         holds.MapDelete("/{holdId:guid}", ReleaseHoldAsync)
             .WithSummary("Releases the caller's hold; its seats are free at once.")
@@ -88,7 +91,7 @@ public static partial class HoldsApi
 
         return outcome switch
         {
-            HoldOutcome.Granted granted => TypedResults.Created($"/api/holds/{hold.HoldId}", HoldResponse.From(granted.Hold)),
+            HoldOutcome.Granted granted => TypedResults.Created($"/api/holds/{hold.HoldId}", HoldResponse.From(granted.Hold, show)),
             HoldOutcome.Unavailable unavailable => SeatsUnavailable(unavailable.SeatIds),
             HoldOutcome.OverLimit over => ApiProblems.Conflict("Too many seats",
                 $"You already hold {over.AlreadyHeld} seats of this show; at most {options.Value.MaxSeatsPerUser} at a time."),
@@ -96,11 +99,30 @@ public static partial class HoldsApi
         };
     }
 
+    private static async Task<Ok<List<HoldResponse>>> ListHoldsAsync(
+        CurrentUser user, IHoldStore store, ShowFactsCache shows, MovieBookingDb db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var live = await store.LiveHoldsOfAsync(user.Id, time.GetUtcNow(), cancellationToken);
+        var holdIds = live.Select(h => h.HoldId).ToList();
+        var booked = holdIds.Count == 0
+            ? []
+            : await db.Bookings.AsNoTracking().Where(b => holdIds.Contains(b.HoldId)).Select(b => b.HoldId).ToListAsync(cancellationToken);
+        var answers = new List<HoldResponse>();
+        foreach (var hold in live.Where(h => !booked.Contains(h.HoldId)))
+        {
+            answers.Add(HoldResponse.From(hold, await shows.GetAsync(hold.ShowId, cancellationToken)));
+        }
+
+        return TypedResults.Ok(answers);
+    }
+
     private static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> GetHoldAsync(
-        Guid holdId, CurrentUser user, IHoldStore store, TimeProvider time, CancellationToken cancellationToken)
+        Guid holdId, CurrentUser user, IHoldStore store, ShowFactsCache shows, TimeProvider time, CancellationToken cancellationToken)
     {
         var hold = await FindOwnLiveHoldAsync(holdId, user, store, time, cancellationToken);
-        return hold is null ? ApiProblems.NotFound("Hold", holdId) : TypedResults.Ok(HoldResponse.From(hold));
+        return hold is null
+            ? ApiProblems.NotFound("Hold", holdId)
+            : TypedResults.Ok(HoldResponse.From(hold, await shows.GetAsync(hold.ShowId, cancellationToken)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseHoldAsync(

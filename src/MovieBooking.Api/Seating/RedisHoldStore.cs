@@ -20,7 +20,7 @@ namespace MovieBooking.Api.Seating;
 /// (its member <c>*loaded</c> marks it loaded).</item>
 /// </list>
 /// Outside the tag, <c>hold:&lt;id&gt;</c> maps a hold id to its show, user, expiry and seats, so a hold is found in
-/// one read. The instance that made a hold also remembers it until it lapses, so the usual release, through the same
+/// one read, and <c>holds-of:&lt;user&gt;</c>, a sorted set of the user's hold ids by expiry, lists a user's holds. The instance that made a hold also remembers it until it lapses, so the usual release, through the same
 /// instance, goes straight to the release script without that read; the script still decides whether the hold is there.
 /// Every command goes through the <see cref="RedisBatcher"/>, so concurrent requests share writes and the store's
 /// commands reach Redis in the order they were issued.
@@ -180,6 +180,9 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
         {
             // Its lifetime measured from now, as the cache's clock may not be the service's.
             _madeHere.Set(hold.HoldId, hold, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = hold.ExpiresAt - request.Now });
+            // Not awaited: the index only lists holds, and leaves ahead of any later command of this store.
+            _ = redis.SendAsync(batch => batch.SortedSetAddAsync(HoldsOf(hold.UserId), hold.HoldId.ToString(), hold.ExpiresAt.ToUnixTimeMilliseconds(), CommandFlags.FireAndForget));
+            _ = redis.SendAsync(batch => batch.KeyExpireAsync(HoldsOf(hold.UserId), ttl, CommandFlags.FireAndForget));
         }
         else
         {
@@ -204,6 +207,28 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
         RedisValue[] members = [SoldLoaded, .. sold.Select(s => (RedisValue)s)];
         await redis.SendAsync(batch => batch.SetAddAsync(SoldKey(Tag(showId)), members));
     }
+
+    public async Task<IReadOnlyList<Hold>> LiveHoldsOfAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = HoldsOf(userId);
+        var ids = await redis.SendAsync(batch => batch.SortedSetRangeByScoreAsync(key, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start));
+        var holds = new List<Hold>();
+        foreach (var id in ids)
+        {
+            if (Guid.TryParse((string?)id, out var holdId) && await FindAsync(holdId, cancellationToken) is { } hold && hold.IsLiveAt(now)
+                && await IsStillHeldAsync(hold))
+            {
+                holds.Add(hold);
+            }
+        }
+
+        _ = redis.SendAsync(batch => batch.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget));
+        return holds;
+    }
+
+    /// <summary>Whether the hold's record is still in its show's keys (a released hold's is gone).</summary>
+    private async Task<bool> IsStillHeldAsync(Hold hold) =>
+        await redis.SendAsync(batch => batch.KeyExistsAsync(HoldKey(Tag(hold.ShowId), hold.HoldId)));
 
     public async Task<Hold?> FindAsync(Guid holdId, CancellationToken cancellationToken)
     {
@@ -252,6 +277,7 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
             // Not awaited: the hold itself is gone, and the deletion leaves ahead of any later command of this store,
             // so a lookup by this instance cannot find the reference any more.
             _ = redis.SendAsync(batch => batch.KeyDeleteAsync(HoldRef(holdId), CommandFlags.FireAndForget));
+            _ = redis.SendAsync(batch => batch.SortedSetRemoveAsync(HoldsOf(userId), holdId.ToString(), CommandFlags.FireAndForget));
         }
 
         return outcome;
@@ -317,4 +343,6 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
     private static RedisKey SoldKey(string tag) => $"{tag}:sold";
 
     private static RedisKey HoldRef(Guid holdId) => $"hold:{holdId}";
+
+    private static RedisKey HoldsOf(Guid userId) => $"holds-of:{userId}";
 }

@@ -13,8 +13,12 @@ public sealed record ShowFacts(
     ShowStatus Status,
     string Currency,
     FrozenDictionary<string, (SeatCategory Category, bool Blocked)> Seats,
-    FrozenDictionary<SeatCategory, long> Prices)
+    FrozenDictionary<SeatCategory, long> Prices,
+    string TimeZone)
 {
+    /// <summary>An instant as it reads in the show's city, as every answer about the show states times.</summary>
+    public DateTimeOffset Local(DateTimeOffset instant) => CityTime.ToLocal(instant, TimeZone);
+
     public bool IsBookableAt(DateTimeOffset now) => Status == ShowStatus.Scheduled && StartsAt > now;
 
     public long PriceOf(string seatId) => Prices[Seats[seatId].Category];
@@ -37,9 +41,13 @@ public sealed class ShowFactsCache(IMemoryCache cache, IServiceScopeFactory scop
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MovieBookingDb>();
-        var show = await db.Shows.AsNoTracking()
-            .Where(s => s.Id == showId)
-            .Select(s => new { s.StartsAt, s.Status, s.Currency, Prices = s.Prices.Select(p => new { p.Category, p.Amount }).ToList() })
+        var show = await (
+                from s in db.Shows.AsNoTracking()
+                join screen in db.Screens on s.ScreenId equals screen.Id
+                join theatre in db.Theatres on screen.TheatreId equals theatre.Id
+                join city in db.Cities on theatre.CityId equals city.Id
+                where s.Id == showId
+                select new { s.StartsAt, s.Status, s.Currency, Prices = s.Prices.Select(p => new { p.Category, p.Amount }).ToList(), city.TimeZone })
             .FirstOrDefaultAsync(cancellationToken);
         if (show is null)
         {
@@ -52,7 +60,7 @@ public sealed class ShowFactsCache(IMemoryCache cache, IServiceScopeFactory scop
             .ToListAsync(cancellationToken);
         facts = new ShowFacts(showId, show.StartsAt, show.Status, show.Currency,
             seats.ToFrozenDictionary(s => s.SeatId, s => (s.Category, s.Blocked), StringComparer.Ordinal),
-            show.Prices.ToFrozenDictionary(p => p.Category, p => p.Amount));
+            show.Prices.ToFrozenDictionary(p => p.Category, p => p.Amount), show.TimeZone);
         return cache.Set(Key(showId), facts, Lifetime);
     }
 

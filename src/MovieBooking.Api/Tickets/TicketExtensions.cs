@@ -14,6 +14,7 @@ public static class TicketExtensions
                 }
             })
             .Validate(tickets => IsSeed(tickets.SigningKey), "Tickets:SigningKey is required: a base64 Ed25519 private key of 32 bytes.")
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<TicketCode>();
         return services;

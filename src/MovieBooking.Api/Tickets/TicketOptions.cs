@@ -12,4 +12,8 @@ public sealed class TicketOptions
     public string? SigningKey { get; set; }
 
     public string DevelopmentKeyFile { get; set; } = "data/ticket-signing.key";
+
+    /// <summary>How long before a show's start its tickets are admitted; admission ends when the show does.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Tickets:CheckInOpensBefore must be between 00:00:00 and 7.00:00:00.")]
+    public TimeSpan CheckInOpensBefore { get; set; } = TimeSpan.FromHours(2);
 }

@@ -2,7 +2,9 @@ using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
@@ -43,7 +45,7 @@ public static class TicketsApi
 
         routes.MapPost("/api/checkins", CheckInAsync).WithTags("Tickets")
             .RequireAuthorization(Policies.TheatreManager)
-            .WithSummary("Admits a ticket at the door, once. Its theatre's owner or an admin scans.")
+            .WithSummary("Admits a ticket at the door, once, from 2 hours (Tickets:CheckInOpensBefore) before the show until its end. Its theatre's owner or an admin scans.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
@@ -75,7 +77,15 @@ public static class TicketsApi
             "base64url(version 1 | ticket id 16 | show id 16 | seats length 2 (big-endian) | seats UTF-8 \"C7,C8\" | Ed25519 signature 64 over all before it)"));
 
     private static async Task<Results<Ok<CheckInResponse>, ValidationProblem, ProblemHttpResult>> CheckInAsync(
-        CheckInRequest request, CurrentUser user, MovieBookingDb db, WriteGate gate, TicketCode codes, TimeProvider time, CancellationToken cancellationToken)
+        CheckInRequest request,
+        CurrentUser user,
+        MovieBookingDb db,
+        WriteGate gate,
+        TicketCode codes,
+        IOptions<TicketOptions> options,
+        DomainEvents events,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (codes.Read(request.Qr) is not { } claims)
         {
@@ -88,8 +98,9 @@ public static class TicketsApi
             join show in db.Shows on booking.ShowId equals show.Id
             join screen in db.Screens on show.ScreenId equals screen.Id
             join theatre in db.Theatres on screen.TheatreId equals theatre.Id
+            join city in db.Cities on theatre.CityId equals city.Id
             where ticket.Id == claims.TicketId
-            select new { ticket.Id, ticket.BookingId, booking.ShowId, booking.Status, theatre.OwnerId, ticket.CheckedInAt })
+            select new { ticket.Id, ticket.BookingId, booking.ShowId, booking.Status, theatre.OwnerId, ticket.CheckedInAt, show.StartsAt, show.EndsAt, city.TimeZone })
             .AsNoTracking().FirstOrDefaultAsync(cancellationToken);
         if (entry is null || entry.ShowId != claims.ShowId)
         {
@@ -107,6 +118,17 @@ public static class TicketsApi
         }
 
         var now = time.GetUtcNow();
+        var opens = entry.StartsAt - options.Value.CheckInOpensBefore;
+        if (now < opens || now >= entry.EndsAt)
+        {
+            var local = (DateTimeOffset instant) => CityTime.ToLocal(instant, entry.TimeZone);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: now < opens ? "Check-in not open yet" : "Show is over",
+                detail: $"Tickets of this show are admitted from {local(opens):yyyy-MM-dd HH:mm} until its end at {local(entry.EndsAt):yyyy-MM-dd HH:mm} (theatre's local time).",
+                extensions: new Dictionary<string, object?> { ["opensAt"] = local(opens), ["closesAt"] = local(entry.EndsAt) });
+        }
+
         var userId = user.Id;
         int admitted;
         using (await gate.EnterAsync(cancellationToken))
@@ -131,15 +153,16 @@ public static class TicketsApi
 
         if (admitted == 0)
         {
-            var first = await db.Tickets.Where(t => t.Id == entry.Id).Select(t => t.CheckedInAt).FirstAsync(cancellationToken);
+            var first = CityTime.ToLocal(await db.Tickets.Where(t => t.Id == entry.Id).Select(t => t.CheckedInAt!.Value).FirstAsync(cancellationToken), entry.TimeZone);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Ticket already used",
-                detail: $"The ticket was admitted at {first:O}.",
+                detail: $"The ticket was admitted at {first:yyyy-MM-dd HH:mm:ss} (theatre's local time).",
                 extensions: new Dictionary<string, object?> { ["admittedAt"] = first });
         }
 
-        return TypedResults.Ok(new CheckInResponse(entry.Id, entry.BookingId, entry.ShowId, claims.Seats, now));
+        events.TicketAdmitted(entry.Id, entry.BookingId, entry.ShowId, userId);
+        return TypedResults.Ok(new CheckInResponse(entry.Id, entry.BookingId, entry.ShowId, claims.Seats, CityTime.ToLocal(now, entry.TimeZone)));
     }
 
     private static async Task<TicketResponse?> FindTicketAsync(MovieBookingDb db, TicketCode codes, Guid userId, Guid bookingId, CancellationToken cancellationToken)
@@ -151,10 +174,12 @@ public static class TicketsApi
             join movie in db.Movies on show.MovieId equals movie.Id
             join screen in db.Screens on show.ScreenId equals screen.Id
             join theatre in db.Theatres on screen.TheatreId equals theatre.Id
+            join city in db.Cities on theatre.CityId equals city.Id
             where booking.Id == bookingId && booking.UserId == userId && booking.Status == BookingStatus.Confirmed
             select new
             {
                 Ticket = ticket,
+                city.TimeZone,
                 Show = new TicketShow(show.Id, movie.Title, show.StartsAt, show.Language, show.Format),
                 Theatre = new TicketPlace(theatre.Id, theatre.Name),
                 Screen = new TicketPlace(screen.Id, screen.Name),
@@ -168,7 +193,9 @@ public static class TicketsApi
 
         var seats = found.Seats.Order(SeatOrder.Instance).ToList();
         var qr = codes.Sign(new TicketClaims(found.Ticket.Id, found.Show.Id, seats));
-        return new TicketResponse(found.Ticket.Id, bookingId, found.Show, found.Theatre, found.Screen, seats, qr, found.Ticket.IssuedAt, found.Ticket.CheckedInAt);
+        var local = (DateTimeOffset instant) => CityTime.ToLocal(instant, found.TimeZone);
+        return new TicketResponse(found.Ticket.Id, bookingId, found.Show with { StartsAt = local(found.Show.StartsAt) }, found.Theatre, found.Screen,
+            seats, qr, local(found.Ticket.IssuedAt), found.Ticket.CheckedInAt is { } admitted ? local(admitted) : null);
     }
 
     private static ProblemHttpResult NoTicket(Guid bookingId) =>

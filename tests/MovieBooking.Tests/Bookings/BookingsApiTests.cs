@@ -11,6 +11,7 @@ namespace MovieBooking.Tests.Bookings;
 public abstract class BookingsApiTestsBase(AppFixture fixture) : HoldsApiTestsBase(fixture)
 {
     private readonly MovieBookingApp _app = fixture.App;
+    private readonly HttpClient _anonymous = fixture.Client;
 
     protected async Task<bool> ConfirmAsync(string bookingId)
     {
@@ -22,6 +23,27 @@ public abstract class BookingsApiTestsBase(AppFixture fixture) : HoldsApiTestsBa
     {
         using var response = await client.PostJsonAsync("/api/bookings", new { holdId = hold.GetProperty("holdId").GetString() });
         return await response.ReadJsonAsync(HttpStatusCode.Created);
+    }
+
+    protected static async Task<(JsonElement Booking, JsonElement Payment)> PendingPaymentAsync(HttpClient shopper, string show, params string[] seats)
+    {
+        var booking = await BookAsync(shopper, await HoldAsync(shopper, show, seats));
+        using var response = await shopper.PostAsync(new Uri($"/api/bookings/{booking.GetProperty("id").GetString()}/payments", UriKind.Relative), null);
+        return (booking, await response.ReadJsonAsync(HttpStatusCode.Created));
+    }
+
+    protected async Task<string> PaidTicketAsync(HttpClient shopper, string show, params string[] seats)
+    {
+        var (booking, payment) = await PendingPaymentAsync(shopper, show, seats);
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        return (await shopper.GetJsonAsync($"/api/bookings/{booking.GetProperty("id").GetString()}/ticket")).GetProperty("qr").GetString()!;
+    }
+
+    /// <summary>Pays (or declines) a sandbox order as its checkout page would.</summary>
+    protected async Task<JsonElement> PayAsync(string orderId, string outcome)
+    {
+        using var response = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome });
+        return await response.ReadJsonAsync(HttpStatusCode.OK);
     }
 }
 

@@ -352,6 +352,41 @@ public abstract class HoldsApiTests(AppFixture fixture) : HoldsApiTestsBase(fixt
         using var response = await client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
     }
+
+    [Fact]
+    public async Task A_user_lists_their_live_holds_and_nobody_elses()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (other, _) = await FreshShowAsync();
+        var first = await HoldAsync(shoppers[5], show, "A1", "A2");
+        var second = await HoldAsync(shoppers[5], other, "B3");
+        await HoldAsync(shoppers[6], show, "C1");
+
+        var mine = await shoppers[5].GetJsonAsync("/api/holds");
+        Assert.Equal(
+            new[] { first.GetProperty("holdId").GetString(), second.GetProperty("holdId").GetString() }.Order(StringComparer.Ordinal),
+            mine.EnumerateArray().Select(h => h.GetProperty("holdId").GetString()).Order(StringComparer.Ordinal));
+        var listed = mine.EnumerateArray().Single(h => h.GetProperty("holdId").GetString() == first.GetProperty("holdId").GetString());
+        Assert.Equal(["A1", "A2"], listed.GetProperty("seatIds").Read<string[]>());
+        Assert.Equal(first.GetProperty("expiresAt").GetString(), listed.GetProperty("expiresAt").GetString());
+        Assert.Equal(TimeSpan.FromHours(5.5), listed.GetProperty("expiresAt").GetDateTimeOffset().Offset);
+
+        // Released or booked holds are no longer listed, and lapsed ones neither.
+        using (var released = await shoppers[5].DeleteAsync(new Uri($"/api/holds/{second.GetProperty("holdId").GetString()}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, released.StatusCode);
+        }
+
+        using (var booked = await shoppers[5].PostJsonAsync("/api/bookings", new { holdId = first.GetProperty("holdId").GetString() }))
+        {
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        }
+
+        Assert.Empty((await shoppers[5].GetJsonAsync("/api/holds")).EnumerateArray());
+        Assert.Single((await shoppers[6].GetJsonAsync("/api/holds")).EnumerateArray());
+        _app.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Empty((await shoppers[6].GetJsonAsync("/api/holds")).EnumerateArray());
+    }
 }
 
 public sealed class SqliteHoldsApiTests(SqliteAppFixture fixture) : HoldsApiTests(fixture), IClassFixture<SqliteAppFixture>;

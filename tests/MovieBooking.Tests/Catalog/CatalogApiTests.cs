@@ -10,6 +10,7 @@ public abstract class CatalogApiTests(AppFixture fixture)
 {
     private static readonly TimeSpan India = TimeSpan.FromHours(5.5);
     private readonly HttpClient _client = fixture.Client;
+    private readonly MovieBookingApp _app = fixture.App;
 
     [Fact]
     public async Task Health_answers_the_fixed_body()
@@ -73,6 +74,39 @@ public abstract class CatalogApiTests(AppFixture fixture)
     {
         var problem = await _client.GetProblemAsync(url, HttpStatusCode.BadRequest);
         Assert.Equal(400, problem.GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/api/movies?genere=drama", "genere")]
+    [InlineData("/api/theatres?city=bengaluru", "city")]
+    [InlineData("/api/cities?status=CONFIRMED", "status")]
+    [InlineData("/api/bookings?staus=CONFIRMED", "staus")]
+    public async Task A_query_parameter_the_operation_does_not_take_is_refused_naming_it(string url, string field)
+    {
+        using var client = await _app.SignedInClientAsync(Accounts.UserEmail, Accounts.UserPassword);
+        var problem = await client.GetProblemAsync(url, HttpStatusCode.BadRequest);
+        var message = Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString();
+        Assert.Contains($"'{field}' is not a query parameter", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/cities", HttpStatusCode.OK)]
+    [InlineData("/api/movies?genre=drama&pageSize=5", HttpStatusCode.OK)]
+    [InlineData("/api/health", HttpStatusCode.OK)]
+    [InlineData("/api/health/ready", HttpStatusCode.OK)]
+    [InlineData("/api/bookings", HttpStatusCode.Unauthorized)]
+    [InlineData("/api/movies/00000000-0000-0000-0000-000000000001", HttpStatusCode.NotFound)]
+    [InlineData("/api/movies?pageSize=0", HttpStatusCode.BadRequest)]
+    public async Task Head_answers_wherever_get_does_with_the_same_status_and_headers_and_no_body(string url, HttpStatusCode expected)
+    {
+        using var get = await _client.GetAsync(new Uri(url, UriKind.Relative));
+        using var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(url, UriKind.Relative)));
+
+        Assert.Equal(expected, get.StatusCode);
+        Assert.Equal(get.StatusCode, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

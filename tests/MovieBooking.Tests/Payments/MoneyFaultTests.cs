@@ -398,13 +398,6 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
         return new PaidBooking(id, payment.GetProperty("paymentId").GetGuid(), orderId, price.GetProperty("seats").GetInt64(), price.GetProperty("total").GetInt64());
     }
 
-    private static async Task<(JsonElement Booking, JsonElement Payment)> PendingPaymentAsync(HttpClient shopper, string show, params string[] seats)
-    {
-        var booking = await BookAsync(shopper, await HoldAsync(shopper, show, seats));
-        using var response = await shopper.PostAsync(new Uri($"/api/bookings/{booking.GetProperty("id").GetString()}/payments", UriKind.Relative), null);
-        return (booking, await response.ReadJsonAsync(HttpStatusCode.Created));
-    }
-
     private static async Task<JsonElement> SandboxPayAsync(HttpClient client, string orderId)
     {
         using var response = await client.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" });

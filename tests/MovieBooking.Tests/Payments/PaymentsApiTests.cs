@@ -644,24 +644,84 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         Assert.Equal("CANCELLED", await StatusAsync(shoppers[1], unpaid.GetProperty("id").GetString()));
     }
 
-    private static async Task<(JsonElement Booking, JsonElement Payment)> PendingPaymentAsync(HttpClient shopper, string show, params string[] seats)
+    [Fact]
+    public async Task Every_time_about_a_show_reads_in_its_citys_offset_from_hold_to_check_in()
     {
-        var booking = await BookAsync(shopper, await HoldAsync(shopper, show, seats));
-        using var response = await shopper.PostAsync(new Uri($"/api/bookings/{booking.GetProperty("id").GetString()}/payments", UriKind.Relative), null);
-        return (booking, await response.ReadJsonAsync(HttpStatusCode.Created));
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var startsAt = (await _anonymous.GetJsonAsync($"/api/shows/{show}")).GetProperty("startsAt").GetDateTimeOffset();
+        var kolkata = TimeSpan.FromHours(5.5);
+        Assert.Equal(kolkata, startsAt.Offset);
+        var now = _app.Time.GetUtcNow();
+
+        var hold = await HoldAsync(shoppers[0], show, "C5");
+        AssertLocal(hold.GetProperty("expiresAt"), now + TimeSpan.FromMinutes(5));
+        AssertLocal((await shoppers[0].GetJsonAsync($"/api/holds/{hold.GetProperty("holdId").GetString()}")).GetProperty("expiresAt"), now + TimeSpan.FromMinutes(5));
+
+        var booking = await BookAsync(shoppers[0], hold);
+        AssertLocal(booking.GetProperty("createdAt"), now);
+        var id = booking.GetProperty("id").GetString();
+        using (var payment = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/payments", UriKind.Relative), null))
+        {
+            await PayAsync((await payment.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("orderId").GetString()!, "success");
+        }
+
+        var confirmed = await shoppers[0].GetJsonAsync($"/api/bookings/{id}");
+        AssertLocal(confirmed.GetProperty("createdAt"), now);
+        AssertLocal(confirmed.GetProperty("expiresAt"), booking.GetProperty("expiresAt").GetDateTimeOffset());
+        var listed = (await shoppers[0].GetJsonAsync("/api/bookings?pageSize=100")).GetProperty("items").EnumerateArray().Single(b => b.GetProperty("id").GetString() == id);
+        AssertLocal(listed.GetProperty("createdAt"), now);
+        AssertLocal(listed.GetProperty("show").GetProperty("startsAt"), startsAt);
+
+        var ticket = await shoppers[0].GetJsonAsync($"/api/bookings/{id}/ticket");
+        AssertLocal(ticket.GetProperty("show").GetProperty("startsAt"), startsAt);
+        AssertLocal(ticket.GetProperty("issuedAt"), now);
+
+        using var admitted = await actors.Owner.PostJsonAsync("/api/checkins", new { qr = ticket.GetProperty("qr").GetString() });
+        AssertLocal((await admitted.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("admittedAt"), now);
+        AssertLocal((await shoppers[0].GetJsonAsync($"/api/bookings/{id}/ticket")).GetProperty("checkedInAt"), now);
+
+        void AssertLocal(JsonElement time, DateTimeOffset instant)
+        {
+            var value = time.GetDateTimeOffset();
+            Assert.Equal(kolkata, value.Offset);
+            Assert.Equal(instant, value);
+        }
     }
 
-    private async Task<string> PaidTicketAsync(HttpClient shopper, string show, params string[] seats)
+    [Fact]
+    public async Task A_customer_sees_their_bookings_payments_and_refund_and_nobody_else_does()
     {
-        var (booking, payment) = await PendingPaymentAsync(shopper, show, seats);
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "C3", "C4");
+        var id = booking.GetProperty("id").GetString();
+        var total = booking.GetProperty("price").GetProperty("total").GetInt64();
+
+        var started = Assert.Single((await shoppers[0].GetJsonAsync($"/api/bookings/{id}/payments")).EnumerateArray());
+        Assert.Equal(payment.GetProperty("paymentId").GetString(), started.GetProperty("paymentId").GetString());
+        Assert.Equal("CREATED", started.GetProperty("status").GetString());
+        Assert.Equal(total, started.GetProperty("amount").GetInt64());
+        Assert.Equal(JsonValueKind.Null, started.GetProperty("refund").ValueKind);
+        Assert.Equal(TimeSpan.FromHours(5.5), started.GetProperty("createdAt").GetDateTimeOffset().Offset);
+
         await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
-        return (await shopper.GetJsonAsync($"/api/bookings/{booking.GetProperty("id").GetString()}/ticket")).GetProperty("qr").GetString()!;
-    }
+        Assert.Equal("CAPTURED", (await shoppers[0].GetJsonAsync($"/api/bookings/{id}/payments"))[0].GetProperty("status").GetString());
 
-    private async Task<JsonElement> PayAsync(string orderId, string outcome)
-    {
-        using var response = await _anonymous.PostJsonAsync($"/api/sandbox/orders/{orderId}/pay", new { outcome });
-        return await response.ReadJsonAsync(HttpStatusCode.OK);
+        using (var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null))
+        {
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        await Reconciling.UntilSettledAsync(_app);
+        var refunded = (await shoppers[0].GetJsonAsync($"/api/bookings/{id}/payments"))[0];
+        Assert.Equal("REFUNDED", refunded.GetProperty("status").GetString());
+        var refund = refunded.GetProperty("refund");
+        Assert.Equal("COMPLETED", refund.GetProperty("status").GetString());
+        Assert.Equal((await shoppers[0].GetJsonAsync($"/api/bookings/{id}")).GetProperty("refund").GetProperty("amount").GetInt64(), refund.GetProperty("amount").GetInt64());
+        Assert.Equal(TimeSpan.FromHours(5.5), refund.GetProperty("completedAt").GetDateTimeOffset().Offset);
+
+        await shoppers[1].GetProblemAsync($"/api/bookings/{id}/payments", HttpStatusCode.NotFound);
+        await shoppers[0].GetProblemAsync($"/api/bookings/{Guid.NewGuid()}/payments", HttpStatusCode.NotFound);
     }
 
     private Task<PaymentStatus> PaymentStatusAsync(JsonElement payment)
