@@ -29,11 +29,11 @@ public static class AuthApi
             .WithSummary("Signs in: an access token (JWT) and a refresh token.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapPost("/refresh", RefreshAsync)
-            .WithSummary("Spends a refresh token for a new pair. Reusing a spent token revokes its whole chain.")
+            .WithSummary("Spends a refresh token for a new pair. Reusing a spent token revokes its whole chain and the sign-in's access tokens.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapPost("/logout", LogoutAsync)
-            .WithSummary("Revokes the refresh token's chain.")
+            .WithSummary("Signs out: revokes the refresh token's chain and the sign-in's access tokens, on every instance within a second.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
     }
