@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (Redis, PostgreSQL, nginx, time zone data, curl and jq), then runs every test
+# Installs what the tests need when it is missing (Redis, PostgreSQL, nginx, time zone data, curl, jq, Chromium), then runs every test
 # of the solution. The tests start their own throwaway PostgreSQL and Redis servers on loopback and stop them; the
 # cluster tests start scripts/cluster.sh (three instances behind nginx) and stop it.
 set -euo pipefail
@@ -13,6 +13,8 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 # The README's curl flow runs as a test.
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
+# The web app's browser tests drive Debian's Chromium (no browser download).
+[ -x "${MOVIEBOOKING_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]}"

@@ -35,6 +35,7 @@ try
     builder.AddBookings();
     builder.AddPayments();
     builder.AddLiveSeatMaps();
+    builder.AddWebApp();
 
     app = builder.Build();
 }
@@ -59,6 +60,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapApiDocumentation();
+app.MapWebApp();
 // Every endpoint's inputs are validated before its handler runs: attributes at every depth, no null list
 // elements, no control characters, bounded lengths.
 var api = app.MapGroup("").WithInputRules();

@@ -18,6 +18,27 @@ public static class AuthApi
 
     public sealed record RefreshRequest([property: Required, StringLength(200)] string RefreshToken);
 
+    private static List<string> AllowedOrigins(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrossOriginOptions>>().Value.AllowedOrigins;
+
+    /// <summary>Answers with the tokens, moving the refresh token into the cookie when the client asked for the cookie mode.</summary>
+    private static TokenResponse Deliver(TokenResponse tokens, HttpContext context)
+    {
+        if (!RefreshCookie.Requested(context.Request) || tokens.RefreshToken is null)
+        {
+            return tokens;
+        }
+
+        RefreshCookie.Write(context.Response, tokens.RefreshToken, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<JwtOptions>>());
+        return tokens with { RefreshToken = null };
+    }
+
+    /// <summary>The refresh token of the request: the body's, or in cookie mode the cookie's (same-site requests only).</summary>
+    private static string? PresentedRefreshToken(RefreshRequest? request, HttpContext context) =>
+        request?.RefreshToken ?? (RefreshCookie.Requested(context.Request) && RefreshCookie.FromAllowedOrigin(context.Request, AllowedOrigins(context))
+            ? RefreshCookie.Read(context.Request)
+            : null);
+
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/auth").WithTags("Accounts").RequireRateLimiting(RateLimitPolicies.Auth);
@@ -29,7 +50,7 @@ public static class AuthApi
             .WithSummary("Signs in: an access token (JWT) and a refresh token.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapPost("/refresh", RefreshAsync)
-            .WithSummary("Spends a refresh token for a new pair. Reusing a spent token revokes its whole chain and the sign-in's access tokens.")
+            .WithSummary("Spends a refresh token (the body's, or with X-Refresh-Cookie: 1 the web app's HttpOnly cookie) for a new pair. Reusing a spent token revokes its whole chain and the sign-in's access tokens.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapPost("/logout", LogoutAsync)
@@ -108,22 +129,40 @@ public static class AuthApi
         }
 
         await throttle.ResetAsync(normalized, client, cancellationToken);
-        return TypedResults.Ok(await tokens.SignInAsync(user, cancellationToken));
+        return TypedResults.Ok(Deliver(await tokens.SignInAsync(user, cancellationToken), context));
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
-        RefreshRequest request, TokenService tokens, CancellationToken cancellationToken)
+        RefreshRequest? request, HttpContext context, TokenService tokens, CancellationToken cancellationToken)
     {
-        var pair = await tokens.RefreshAsync(request.RefreshToken, cancellationToken);
-        return pair is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed",
-                detail: "The refresh token is unknown, expired, revoked or already used. Sign in again.")
-            : TypedResults.Ok(pair);
+        var presented = PresentedRefreshToken(request, context);
+        var pair = presented is null ? null : await tokens.RefreshAsync(presented, cancellationToken);
+        if (pair is null)
+        {
+            if (request is null && RefreshCookie.Requested(context.Request))
+            {
+                RefreshCookie.Clear(context.Response);
+            }
+
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed",
+                detail: "The refresh token is unknown, expired, revoked or already used. Sign in again.");
+        }
+
+        return TypedResults.Ok(Deliver(pair, context));
     }
 
-    private static async Task<NoContent> LogoutAsync(RefreshRequest request, TokenService tokens, CancellationToken cancellationToken)
+    private static async Task<NoContent> LogoutAsync(RefreshRequest? request, HttpContext context, TokenService tokens, CancellationToken cancellationToken)
     {
-        await tokens.SignOutAsync(request.RefreshToken, cancellationToken);
+        if (PresentedRefreshToken(request, context) is { } presented)
+        {
+            await tokens.SignOutAsync(presented, cancellationToken);
+        }
+
+        if (RefreshCookie.Requested(context.Request))
+        {
+            RefreshCookie.Clear(context.Response);
+        }
+
         return TypedResults.NoContent();
     }
 

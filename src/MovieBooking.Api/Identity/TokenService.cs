@@ -10,7 +10,12 @@ using MovieBooking.Api.Data;
 
 namespace MovieBooking.Api.Identity;
 
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken);
+/// <summary>A sign-in's tokens. <c>refreshToken</c> is absent in the web app's cookie mode (see <see cref="RefreshCookie"/>).</summary>
+public sealed record TokenResponse(
+    string AccessToken,
+    string TokenType,
+    int ExpiresIn,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken);
 
 /// <summary>Issues access tokens (JWT) and rotating refresh tokens, and detects the reuse of spent ones.</summary>
 public sealed class TokenService(MovieBookingDb db, IOptions<JwtOptions> options, TimeProvider time, SessionRevoker revoker)

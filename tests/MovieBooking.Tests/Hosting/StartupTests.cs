@@ -298,7 +298,7 @@ public sealed class StartupTests : IDisposable
         using var client = app.WithWebHostBuilder(web => web.ConfigureServices(services =>
             services.AddSingleton<IStartupFilter, ThrowingEndpoint>())).CreateClient();
 
-        var problem = await client.GetProblemAsync("/test/boom", HttpStatusCode.InternalServerError);
+        var problem = await client.GetProblemAsync("/api/test/boom", HttpStatusCode.InternalServerError);
         var body = problem.ToString();
         Assert.DoesNotContain("secret-internal-detail", body, StringComparison.Ordinal);
         Assert.DoesNotContain("at MovieBooking", body, StringComparison.Ordinal);
@@ -330,7 +330,7 @@ public sealed class StartupTests : IDisposable
         {
             next(app);
             app.Use((HttpContext context, RequestDelegate following) =>
-                context.Request.Path == "/test/boom"
+                context.Request.Path == "/api/test/boom"
                     ? throw new InvalidOperationException("secret-internal-detail")
                     : following(context));
         };

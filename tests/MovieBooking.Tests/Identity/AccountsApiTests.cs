@@ -256,6 +256,101 @@ public abstract class AccountsApiTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_web_apps_refresh_cookie_is_http_only_strict_and_unusable_from_another_site()
+    {
+        await _client.RegisterAsync("cookie@example.com", "Cookie#2026");
+        using var browser = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        using var login = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/auth/login", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { email = "cookie@example.com", password = "Cookie#2026" }),
+        };
+        login.Headers.Add("X-Refresh-Cookie", "1");
+        using var signedIn = await browser.SendAsync(login);
+        var tokens = await signedIn.ReadJsonAsync(HttpStatusCode.OK);
+        Assert.False(tokens.TryGetProperty("refreshToken", out _), "The page must never see the refresh token.");
+        var cookie = RefreshCookieOf(signedIn);
+        Assert.Contains("httponly", cookie.Attributes);
+        Assert.Contains("secure", cookie.Attributes);
+        Assert.Contains("samesite=strict", cookie.Attributes);
+        Assert.Contains("path=/api/auth", cookie.Attributes);
+
+        // The page spends the cookie for a new access token and a rotated cookie.
+        using var renewed = await RefreshWithCookieAsync(browser, cookie.Value, header: true, origin: null);
+        Assert.False(string.IsNullOrEmpty((await renewed.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("accessToken").GetString()));
+        var rotated = RefreshCookieOf(renewed).Value;
+        Assert.NotEqual(cookie.Value, rotated);
+
+        // Another site can neither send the header without a preflight it fails, nor pass as this origin.
+        using (var withoutHeader = await RefreshWithCookieAsync(browser, rotated, header: false, origin: "https://evil.example"))
+        {
+            await withoutHeader.ReadProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        using (var foreign = await RefreshWithCookieAsync(browser, rotated, header: true, origin: "https://evil.example"))
+        {
+            await foreign.ReadProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, new Uri("/api/auth/refresh", UriKind.Relative));
+        preflight.Headers.Add("Origin", "https://evil.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "x-refresh-cookie");
+        using (var refused = await browser.SendAsync(preflight))
+        {
+            Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+        }
+
+        // The cookie still works for the page itself, and signing out clears it.
+        using (var again = await RefreshWithCookieAsync(browser, rotated, header: true, origin: $"http://localhost"))
+        {
+            rotated = RefreshCookieOf(again).Value;
+        }
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/auth/logout", UriKind.Relative))
+        {
+            Content = new StringContent("", Encoding.UTF8, "application/json"),
+        };
+        logout.Headers.Add("X-Refresh-Cookie", "1");
+        logout.Headers.Add("Cookie", $"mb_refresh={rotated}");
+        using (var signedOut = await browser.SendAsync(logout))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+            Assert.Contains(signedOut.Headers.GetValues("Set-Cookie"), c => c.StartsWith("mb_refresh=;", StringComparison.Ordinal));
+        }
+
+        using var after = await RefreshWithCookieAsync(browser, rotated, header: true, origin: null);
+        await after.ReadProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    private static async Task<HttpResponseMessage> RefreshWithCookieAsync(HttpClient client, string cookie, bool header, string? origin)
+    {
+        // A JSON request without a body: the token is the cookie.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/auth/refresh", UriKind.Relative))
+        {
+            Content = new StringContent("", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Cookie", $"mb_refresh={cookie}");
+        if (header)
+        {
+            request.Headers.Add("X-Refresh-Cookie", "1");
+        }
+
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    private static (string Value, string[] Attributes) RefreshCookieOf(HttpResponseMessage response)
+    {
+        var header = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("mb_refresh=", StringComparison.Ordinal));
+        var parts = header.Split(';', StringSplitOptions.TrimEntries);
+        return (parts[0]["mb_refresh=".Length..], [.. parts.Skip(1).Select(p => p.ToLowerInvariant())]);
+    }
+
+    [Fact]
     public async Task Failed_sign_ins_slow_the_guessing_address_exponentially_and_never_the_owner_elsewhere()
     {
         await _client.RegisterAsync("target@example.com", "Target#2026");

@@ -1,0 +1,52 @@
+// The signed-in person's bookings: status, the ticket of confirmed ones, and cancellation with its refund shown first.
+
+import { getJson, postJson, ApiError } from '../api.js';
+import { escape, money, dateTime, seatList, titleCase } from '../format.js';
+
+export async function render(main, { app }) {
+  document.title = 'My bookings · Movie tickets';
+  main.innerHTML = '<h1>My bookings</h1><p class="muted">Sign in to see your bookings.</p>';
+  try {
+    await app.requireSignIn();
+  } catch {
+    return;
+  }
+
+  async function draw(notice) {
+    const bookings = (await getJson('/api/bookings?sort=-showTime&pageSize=100', { auth: true })).items;
+    main.innerHTML = `
+      <h1>My bookings</h1>
+      ${notice ? `<p class="${notice.kind}" role="${notice.kind === 'error' ? 'alert' : 'status'}">${escape(notice.text)}</p>` : ''}
+      ${bookings.length === 0 ? '<p>No bookings yet. <a href="/">Find a movie</a>.</p>' : ''}
+      <ul class="cards">
+        ${bookings.map(b => `
+          <li class="card booking" data-id="${b.id}">
+            <h2>${escape(b.show.movie)}</h2>
+            <p>${escape(b.show.theatre)} · ${dateTime(b.show.startsAt)}</p>
+            <p>Seats ${escape(seatList(b.seats))} · ${money(b.price.total, b.price.currency)}</p>
+            <p>Status: <strong>${escape(titleCase(b.status))}</strong>${b.refund ? ` · refund ${money(b.refund.amount, b.price.currency)}` : ''}</p>
+            ${b.status === 'CONFIRMED' ? `<p><a href="/bookings/${b.id}">Show ticket</a></p>` : ''}
+            ${b.status === 'CONFIRMED' || b.status === 'PENDING_PAYMENT'
+              ? `<button type="button" data-action="cancel" data-id="${b.id}" data-total="${b.price.total}" data-seats="${b.price.seats}" data-currency="${b.price.currency}" data-paid="${b.status === 'CONFIRMED'}">Cancel booking</button>`
+              : ''}
+          </li>`).join('')}
+      </ul>`;
+  }
+
+  main.addEventListener('click', async event => {
+    const button = event.target.closest('button[data-action="cancel"]');
+    if (!button) return;
+    const { id, seats, currency, paid } = button.dataset;
+    // The service refunds the seats' price of a paid booking (the fee and its tax are kept), as its cancellation says.
+    const refund = paid === 'true' ? `You will get ${money(Number(seats), currency)} back (the seat prices; the convenience fee is not refunded).` : 'Nothing was paid, so nothing is refunded.';
+    if (!window.confirm(`Cancel this booking? ${refund}`)) return;
+    try {
+      const cancelled = await postJson(`/api/bookings/${id}/cancel`, undefined, { auth: true });
+      await draw({ kind: 'status', text: cancelled.refund ? `Cancelled. ${money(cancelled.refund.amount, currency)} is on its way back to you.` : 'Cancelled.' });
+    } catch (error) {
+      await draw({ kind: 'error', text: error instanceof ApiError ? error.humanMessage : 'The booking could not be cancelled.' });
+    }
+  });
+
+  await draw();
+}

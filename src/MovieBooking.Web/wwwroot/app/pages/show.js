@@ -1,0 +1,305 @@
+// A show's live seat map: choose seats, hold them, book and pay. The map follows the show's seat stream, so a seat
+// someone else takes turns unavailable here without a reload, and the page reconnects by itself.
+
+import { getJson, postJson, ApiError, session } from '../api.js';
+import { escape, money, dateTime, seatList, titleCase } from '../format.js';
+
+/** What the service allows one person to hold of a show (Booking:MaxSeatsPerUser); the service enforces it. */
+const MaxSeats = 10;
+
+export async function render(main, { parameters: [showId], app }) {
+  const show = await getJson(`/api/shows/${showId}`);
+  document.title = `${show.movie.title}, ${dateTime(show.startsAt)} · Movie tickets`;
+  main.innerHTML = `
+    <p><a href="/movies/${show.movie.id}">← ${escape(show.movie.title)}</a></p>
+    <h1>${escape(show.movie.title)}</h1>
+    <p class="muted">${escape(show.theatre.name)} · ${escape(show.screen.name)} · ${dateTime(show.startsAt)} · ${escape(show.language)} ${escape(show.format)}</p>
+    <p id="connection" class="muted" role="status"></p>
+    <div class="legend" aria-label="Seat categories and prices">
+      ${show.prices.map(p => `<span class="chip cat-${p.category}">${titleCase(p.category)} ${money(p.amount, p.currency)}</span>`).join('')}
+      <span class="chip status-AVAILABLE">Available</span><span class="chip status-SELECTED">Selected</span>
+      <span class="chip status-HELD">Held</span><span class="chip status-BOOKED">Sold</span><span class="chip status-BLOCKED">Not for sale</span>
+    </div>
+    <div class="seatmap-scroll">
+      <div class="screen" aria-hidden="true">Screen this way</div>
+      <div id="seatmap" class="seatmap" role="group" aria-label="Seat map, screen at the top. Arrow keys move between seats; Space or Enter chooses one."></div>
+    </div>
+    <section id="panel" class="panel" aria-live="polite"></section>`;
+
+  const map = main.querySelector('#seatmap');
+  const panel = main.querySelector('#panel');
+  const connection = main.querySelector('#connection');
+  const seats = new Map();
+  const selected = new Set();
+  let hold = null;
+  let booking = null;
+  let message = null;
+  let countdown = null;
+  let focusId = null;
+  let stream = null;
+  let left = false;
+
+  function label(seat) {
+    const state = selected.has(seat.id) ? 'selected' : mine(seat.id) ? 'held for you' : { AVAILABLE: 'available', HELD: 'held', BOOKED: 'sold', BLOCKED: 'not for sale' }[seat.status];
+    return `Row ${seat.row}, seat ${seat.number}, ${titleCase(seat.category)}, ${money(seat.price, show.prices[0]?.currency)}, ${state}`;
+  }
+
+  function mine(id) {
+    return (hold?.seatIds ?? []).includes(id);
+  }
+
+  function drawMap(snapshot) {
+    seats.clear();
+    const columns = Math.max(1, ...snapshot.rows.flatMap(r => r.seats.map(s => s.column + 1)));
+    map.style.setProperty('--columns', columns);
+    map.innerHTML = '';
+    for (const row of snapshot.rows) {
+      const line = document.createElement('div');
+      line.className = 'seat-row';
+      line.setAttribute('role', 'group');
+      line.setAttribute('aria-label', `Row ${row.label}`);
+      const name = document.createElement('span');
+      name.className = 'row-label';
+      name.setAttribute('aria-hidden', 'true');
+      name.textContent = row.label;
+      line.append(name);
+      for (const seat of row.seats) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'seat';
+        button.dataset.id = seat.id;
+        button.style.gridColumn = String(seat.column + 2);
+        button.textContent = seat.number;
+        button.tabIndex = -1;
+        seats.set(seat.id, { ...seat, row: row.label, button });
+        line.append(button);
+      }
+      map.append(line);
+    }
+    for (const seat of seats.values()) paint(seat);
+    const first = focusId && seats.has(focusId) ? focusId : [...seats.values()].find(s => s.status === 'AVAILABLE')?.id ?? seats.keys().next().value;
+    if (first) seats.get(first).button.tabIndex = 0;
+  }
+
+  function paint(seat) {
+    const button = seat.button;
+    const status = selected.has(seat.id) ? 'SELECTED' : mine(seat.id) ? 'MINE' : seat.status;
+    button.className = `seat cat-${seat.category} status-${status}`;
+    button.setAttribute('aria-label', label(seat));
+    button.setAttribute('aria-pressed', String(selected.has(seat.id)));
+    button.setAttribute('aria-disabled', String(!(seat.status === 'AVAILABLE' || selected.has(seat.id)) || hold !== null));
+  }
+
+  function applyChanges(change) {
+    const taken = [];
+    for (const { id, status } of change.seats) {
+      const seat = seats.get(id);
+      if (!seat) continue;
+      seat.status = status;
+      if (selected.has(id) && status !== 'AVAILABLE') {
+        selected.delete(id);
+        taken.push(id);
+      }
+      paint(seat);
+    }
+    if (taken.length > 0) {
+      message = { kind: 'error', text: `Seat${taken.length > 1 ? 's' : ''} ${seatList(taken)} ${taken.length > 1 ? 'were' : 'was'} just taken by someone else.` };
+      app.announce(message.text);
+      drawPanel();
+    } else if (change.seats.length > 0 && change.seats.length <= 3) {
+      app.announce(change.seats.map(s => `${s.id} ${s.status === 'AVAILABLE' ? 'is free' : s.status === 'HELD' ? 'is held' : s.status === 'BOOKED' ? 'is sold' : 'is not for sale'}`).join(', '));
+    }
+  }
+
+  function follow() {
+    stream = new EventSource(`/api/shows/${showId}/seats/stream`);
+    stream.addEventListener('snapshot', event => drawMap(JSON.parse(event.data)));
+    stream.addEventListener('seats', event => applyChanges(JSON.parse(event.data)));
+    stream.addEventListener('open', () => { connection.textContent = ''; });
+    stream.addEventListener('error', () => {
+      connection.textContent = 'Live updates interrupted; reconnecting…';
+      if (stream.readyState === EventSource.CLOSED && !left) {
+        setTimeout(() => { if (!left) follow(); }, 2000);
+      }
+    });
+  }
+
+  function total() {
+    return [...selected].reduce((sum, id) => sum + seats.get(id).price, 0);
+  }
+
+  function drawPanel() {
+    const currency = show.prices[0]?.currency ?? 'INR';
+    let html = message ? `<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}">${escape(message.text)}</p>` : '';
+    if (booking) {
+      const p = booking.price;
+      html += `
+        <h2>Your booking</h2>
+        <p>Seats ${escape(seatList(booking.seats))}</p>
+        <table class="price"><tbody>
+          <tr><th scope="row">Seats</th><td>${money(p.seats, p.currency)}</td></tr>
+          <tr><th scope="row">Convenience fee</th><td>${money(p.convenienceFee, p.currency)}</td></tr>
+          <tr><th scope="row">GST on the fee</th><td>${money(p.tax, p.currency)}</td></tr>
+          <tr class="total"><th scope="row">Total</th><td>${money(p.total, p.currency)}</td></tr>
+        </tbody></table>
+        <p id="countdown" class="countdown"></p>
+        ${booking.payment
+          ? `<div class="checkout"><h3>Sandbox checkout</h3><p>This development gateway takes no money.</p>
+              <button type="button" class="primary" data-action="pay">Pay ${money(p.total, p.currency)}</button>
+              <button type="button" data-action="decline">Decline</button></div>`
+          : `<button type="button" class="primary" data-action="start-payment">Pay ${money(p.total, p.currency)}</button>`}`;
+    } else if (hold) {
+      html += `
+        <h2>Seats held for you</h2>
+        <p>${escape(seatList(hold.seatIds))}: ${money(hold.seatIds.reduce((sum, id) => sum + (seats.get(id)?.price ?? 0), 0), currency)}</p>
+        <p id="countdown" class="countdown"></p>
+        <button type="button" class="primary" data-action="book">Continue to payment</button>`;
+    } else {
+      html += selected.size === 0
+        ? '<p>Choose your seats on the map.</p>'
+        : `<p>${selected.size} seat${selected.size > 1 ? 's' : ''} (${escape(seatList([...selected]))}): <strong>${money(total(), currency)}</strong></p>
+           <button type="button" class="primary" data-action="hold">Hold ${selected.size === 1 ? 'this seat' : 'these seats'}</button>`;
+    }
+    panel.innerHTML = html;
+    tick();
+  }
+
+  function tick() {
+    const target = panel.querySelector('#countdown');
+    const until = booking?.expiresAt ?? hold?.expiresAt;
+    if (!target || !until) return;
+    const left = Date.parse(until) - Date.now();
+    if (left <= 0) {
+      lapse();
+      return;
+    }
+    const seconds = Math.ceil(left / 1000);
+    target.textContent = `Held for ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} more`;
+  }
+
+  function lapse() {
+    const seatsLost = hold?.seatIds ?? [];
+    hold = null;
+    booking = null;
+    selected.clear();
+    message = { kind: 'error', text: `Your hold on ${seatList(seatsLost)} ran out; the seats are free for anyone again. Choose seats to start over.` };
+    app.announce(message.text);
+    for (const seat of seats.values()) paint(seat);
+    drawPanel();
+  }
+
+  async function act(action) {
+    message = null;
+    try {
+      if (action === 'hold') {
+        await app.requireSignIn();
+        const chosen = [...selected];
+        hold = await postJson(`/api/shows/${showId}/holds`, { seatIds: chosen }, { auth: true });
+        selected.clear();
+        app.announce(`Seats ${seatList(hold.seatIds)} are held for you.`);
+      } else if (action === 'book') {
+        booking = await postJson('/api/bookings', { holdId: hold.holdId }, { auth: true });
+      } else if (action === 'start-payment') {
+        booking.payment = await postJson(`/api/bookings/${booking.id}/payments`, undefined, { auth: true });
+      } else if (action === 'pay' || action === 'decline') {
+        const answer = await postJson(`/api/sandbox/orders/${booking.payment.orderId}/pay`, { outcome: action === 'pay' ? 'success' : 'failure' });
+        if (action === 'pay') {
+          await postJson('/api/payments/verify', { orderId: answer.orderId, paymentId: answer.paymentId, signature: answer.signature }, { auth: true });
+          app.navigate(`/bookings/${booking.id}`);
+          return;
+        }
+        hold = null;
+        booking = null;
+        message = { kind: 'error', text: 'The payment was declined, so the seats were released. You can choose seats again.' };
+      }
+    } catch (error) {
+      if (!(error instanceof ApiError)) {
+        if (error?.message === 'Sign-in cancelled') return;
+        throw error;
+      }
+      const unavailable = error.problem.unavailableSeats;
+      if (error.status === 409 && Array.isArray(unavailable)) {
+        for (const id of unavailable) selected.delete(id);
+        message = { kind: 'error', text: `Sorry, ${unavailable.length > 1 ? 'seats' : 'seat'} ${seatList(unavailable)} ${unavailable.length > 1 ? 'were' : 'was'} just taken. Nothing was held; please choose again.` };
+      } else if (error.status === 409 && action === 'pay') {
+        message = { kind: 'error', text: error.humanMessage };
+      } else {
+        message = { kind: 'error', text: error.humanMessage, retry: error.status === 429 || error.status >= 500 };
+      }
+      app.announce(message.text);
+    }
+    for (const seat of seats.values()) paint(seat);
+    drawPanel();
+  }
+
+  map.addEventListener('click', event => {
+    const button = event.target.closest('.seat');
+    if (!button || hold) return;
+    const seat = seats.get(button.dataset.id);
+    focus(seat.id);
+    if (selected.has(seat.id)) {
+      selected.delete(seat.id);
+    } else if (seat.status === 'AVAILABLE') {
+      if (selected.size >= MaxSeats) {
+        message = { kind: 'error', text: `You can choose up to ${MaxSeats} seats at a time.` };
+        drawPanel();
+        return;
+      }
+      selected.add(seat.id);
+    } else {
+      return;
+    }
+    message = null;
+    paint(seat);
+    drawPanel();
+  });
+
+  function focus(id) {
+    for (const seat of seats.values()) seat.button.tabIndex = -1;
+    const seat = seats.get(id);
+    seat.button.tabIndex = 0;
+    seat.button.focus();
+    focusId = id;
+  }
+
+  map.addEventListener('keydown', event => {
+    const current = seats.get(event.target.closest('.seat')?.dataset.id);
+    if (!current) return;
+    const ordered = [...seats.values()];
+    const rows = [...new Set(ordered.map(s => s.row))];
+    let next = null;
+    if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+      const inRow = ordered.filter(s => s.row === current.row);
+      next = inRow[inRow.indexOf(current) + (event.key === 'ArrowRight' ? 1 : -1)];
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const row = rows[rows.indexOf(current.row) + (event.key === 'ArrowDown' ? 1 : -1)];
+      const inRow = ordered.filter(s => s.row === row);
+      next = inRow.reduce((best, s) => (!best || Math.abs(s.column - current.column) < Math.abs(best.column - current.column) ? s : best), null);
+    } else if (event.key === 'Home' || event.key === 'End') {
+      const inRow = ordered.filter(s => s.row === current.row);
+      next = event.key === 'Home' ? inRow[0] : inRow[inRow.length - 1];
+    }
+    if (next) {
+      event.preventDefault();
+      focus(next.id);
+    }
+  });
+
+  panel.addEventListener('click', event => {
+    const action = event.target.closest('button[data-action]')?.dataset.action;
+    if (action) act(action);
+  });
+
+  session.onChange(() => drawPanel());
+  follow();
+  drawPanel();
+  countdown = setInterval(tick, 1000);
+
+  return {
+    leave() {
+      left = true;
+      stream?.close();
+      clearInterval(countdown);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using MovieBooking.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace MovieBooking.Tests.Web;
+
+/// <summary>The service with holds that last seconds, so a lapse can be watched on the page.</summary>
+public sealed class ShortHoldsBrowserFixture : BrowserFixture
+{
+    public static readonly TimeSpan HoldTtl = TimeSpan.FromSeconds(8);
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Booking__HoldTtl"] = HoldTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>What goes wrong on the page, told in words: a lapsed hold, a seat taken meanwhile; and cancelling.</summary>
+public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFixture<ShortHoldsBrowserFixture>
+{
+    [Fact]
+    public async Task A_hold_that_lapses_says_so_and_clears_the_selection()
+    {
+        var show = await ShowAsync();
+        await using var visitor = await browser.NewSessionAsync(BrowserFixture.Phone);
+        var page = visitor.Page;
+        await page.GotoAsync($"/shows/{show}");
+        var seat = page.Locator(".seat.status-AVAILABLE").Nth(5);
+        var seatId = await seat.GetAttributeAsync("data-id");
+        await seat.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+        await visitor.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+        await Expect(page.Locator("#countdown")).ToContainTextAsync("Held for 0:0");
+
+        await Expect(page.Locator("#panel")).ToContainTextAsync($"Your hold on {seatId} ran out", new() { Timeout = 15_000 });
+        await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-AVAILABLE"), new() { Timeout = 5_000 });
+        Assert.Empty(visitor.Errors);
+    }
+
+    [Fact]
+    public async Task A_seat_taken_before_the_hold_lands_is_named_in_words_and_nothing_is_held()
+    {
+        var show = await ShowAsync();
+        await using var visitor = await browser.NewSessionAsync();
+        var page = visitor.Page;
+        // This page hears only the seat map as it is now, so it cannot know that someone else takes a seat.
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        var map = await http.GetFromJsonAsync<JsonElement>($"/api/shows/{show}/seats");
+        var stale = $"id: 1\nevent: snapshot\ndata: {{\"version\":1,{map.GetRawText()[1..]}\n\n";
+        await page.RouteAsync("**/seats/stream", route => route.FulfillAsync(new() { Status = 200, ContentType = "text/event-stream", Body = stale }));
+        await page.GotoAsync($"/shows/{show}");
+        var seatId = await page.Locator(".seat.status-AVAILABLE").Nth(7).GetAttributeAsync("data-id");
+        await page.Locator($".seat[data-id='{seatId}']").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+
+        using var other = await SignedInApiAsync(Accounts.AdminEmail, Accounts.AdminPassword);
+        using (var taken = await other.PostAsJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { seatId } }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, taken.StatusCode);
+        }
+
+        await visitor.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+        await Expect(page.Locator("#panel [role=alert]")).ToHaveTextAsync($"Sorry, seat {seatId} was just taken. Nothing was held; please choose again.");
+        await Expect(page.Locator("#countdown")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_paid_booking_is_cancelled_from_my_bookings_with_its_refund_shown_first()
+    {
+        var show = await ShowAsync();
+        using var api = await SignedInApiAsync(Accounts.UserEmail, Accounts.UserPassword);
+        var hold = await (await api.PostAsJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A9" } })).Content.ReadFromJsonAsync<JsonElement>();
+        var booking = await (await api.PostAsJsonAsync("/api/bookings", new { holdId = hold.GetProperty("holdId").GetString() })).Content.ReadFromJsonAsync<JsonElement>();
+        var bookingId = booking.GetProperty("id").GetString();
+        var payment = await (await api.PostAsync(new Uri($"/api/bookings/{bookingId}/payments", UriKind.Relative), null)).Content.ReadFromJsonAsync<JsonElement>();
+        var paid = await (await api.PostAsJsonAsync($"/api/sandbox/orders/{payment.GetProperty("orderId").GetString()}/pay", new { outcome = "success" })).Content.ReadFromJsonAsync<JsonElement>();
+        using (var verified = await api.PostAsJsonAsync("/api/payments/verify", new
+        {
+            orderId = paid.GetProperty("orderId").GetString(),
+            paymentId = paid.GetProperty("paymentId").GetString(),
+            signature = paid.GetProperty("signature").GetString(),
+        }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, verified.StatusCode);
+        }
+
+        await using var visitor = await browser.NewSessionAsync(BrowserFixture.Phone);
+        var page = visitor.Page;
+        await page.GotoAsync("/bookings");
+        await visitor.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+        var card = page.Locator($".booking[data-id='{bookingId}']");
+        await Expect(card).ToContainTextAsync("Confirmed");
+        var seatsPrice = booking.GetProperty("price").GetProperty("seats").GetInt64();
+        var expectedRefund = $"₹{seatsPrice / 100:N0}";
+        string? question = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            question = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+        await card.GetByRole(AriaRole.Button, new() { Name = "Cancel booking" }).ClickAsync();
+
+        await Expect(page.Locator("[role=status]").First).ToContainTextAsync($"Cancelled. {expectedRefund} is on its way back to you.");
+        Assert.Contains($"You will get {expectedRefund} back", question, StringComparison.Ordinal);
+        await Expect(page.Locator($".booking[data-id='{bookingId}']")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Cancelled|Refunded"));
+        Assert.Empty(visitor.Errors);
+    }
+
+    private async Task<string> ShowAsync()
+    {
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        var movie = (await http.GetFromJsonAsync<JsonElement>("/api/movies")).GetProperty("items")[1].GetProperty("id").GetString();
+        var theatres = await http.GetFromJsonAsync<JsonElement>($"/api/movies/{movie}/shows");
+        var shows = theatres[0].GetProperty("shows");
+        return shows[shows.GetArrayLength() - 1].GetProperty("id").GetString()!;
+    }
+
+    private async Task<HttpClient> SignedInApiAsync(string email, string password)
+    {
+        var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        using var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        var tokens = await login.Content.ReadFromJsonAsync<JsonElement>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+        return http;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using MovieBooking.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace MovieBooking.Tests.Web;
+
+/// <summary>The web app in Chromium against the running service: browsing, the live seat map, buying and the door.</summary>
+public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task A_moviegoer_buys_a_ticket_in_the_browser_and_the_owner_admits_it_once()
+    {
+        await using var buyer = await browser.NewSessionAsync();
+        await EvidenceOnFailureAsync(buyer, nameof(A_moviegoer_buys_a_ticket_in_the_browser_and_the_owner_admits_it_once), async () =>
+        {
+            var page = buyer.Page;
+            await page.GotoAsync("/");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Movies in");
+            await page.Locator(".card h2 a").First.ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Shows", Exact = false })).ToBeVisibleAsync();
+            await page.Locator("a.time").First.ClickAsync();
+            await Expect(page.Locator(".seat").First).ToBeVisibleAsync();
+
+            var seat = page.Locator(".seat.status-AVAILABLE").First;
+            var seatLabel = await seat.GetAttributeAsync("aria-label");
+            Assert.Matches(@"^Row [A-Z]+, seat \d+, [A-Z][a-z]+, ₹[\d,]+, available$", seatLabel);
+            await seat.ClickAsync();
+            await Expect(page.Locator("#panel")).ToContainTextAsync("1 seat");
+            await buyer.ScreenshotForDocsAsync("seat-map-desktop");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+            // Signing in keeps the selection and goes on with the hold.
+            await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+            await Expect(page.Locator("#countdown")).ToContainTextAsync("Held for");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+            await Expect(page.Locator("table.price")).ToContainTextAsync("Convenience fee");
+            await page.Locator("button[data-action='start-payment']").ClickAsync();
+            await page.Locator("button[data-action='pay']").ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your ticket" })).ToBeVisibleAsync();
+            await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
+            await buyer.ScreenshotForDocsAsync("ticket");
+            var code = (await page.Locator("#ticket-code").TextContentAsync())!.Trim();
+
+            // A reload keeps the sign-in: the access token was in memory only, the refresh cookie brings a new one.
+            await page.ReloadAsync();
+            await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
+            await Expect(page.Locator("#account")).ToContainTextAsync("Sign out");
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k !== 'city').length"));
+
+            await using var owner = await browser.NewSessionAsync(BrowserFixture.Phone);
+            await owner.Page.GotoAsync("/checkin");
+            await owner.SignInThroughDialogAsync(Accounts.OwnerEmail, Accounts.OwnerPassword);
+            await owner.Page.GetByLabel("Ticket code").FillAsync(code);
+            await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Admit" }).ClickAsync();
+            await Expect(owner.Page.Locator("#verdict")).ToContainTextAsync("Admitted");
+            await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Admit" }).ClickAsync();
+            await Expect(owner.Page.Locator("#verdict")).ToContainTextAsync("Already admitted at");
+
+            Assert.Empty(buyer.Errors);
+        });
+    }
+
+    [Fact]
+    public async Task A_seat_held_in_one_browser_turns_unavailable_in_another_without_a_reload()
+    {
+        var show = await BookableShowAsync();
+        await using var first = await browser.NewSessionAsync();
+        await using var second = await browser.NewSessionAsync(BrowserFixture.Phone);
+        await EvidenceOnFailureAsync(second, nameof(A_seat_held_in_one_browser_turns_unavailable_in_another_without_a_reload), async () =>
+        {
+            await first.Page.GotoAsync($"/shows/{show}");
+            await second.Page.GotoAsync($"/shows/{show}");
+            var seatId = await first.Page.Locator(".seat.status-AVAILABLE").Nth(3).GetAttributeAsync("data-id");
+            var onSecond = second.Page.Locator($".seat[data-id='{seatId}']");
+            await Expect(onSecond).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-AVAILABLE"));
+
+            await first.Page.Locator($".seat[data-id='{seatId}']").ClickAsync();
+            await first.Page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+            await first.SignInThroughDialogAsync(Accounts.AdminEmail, Accounts.AdminPassword);
+            await Expect(first.Page.Locator("#countdown")).ToContainTextAsync("Held for");
+
+            await Expect(onSecond).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-HELD"), new() { Timeout = 1_000 });
+            Assert.EndsWith(", held", await onSecond.GetAttributeAsync("aria-label"), StringComparison.Ordinal);
+            await second.ScreenshotForDocsAsync("seat-map-phone");
+            // A person may still tap it; the page refuses it.
+            await onSecond.ClickAsync(new() { Force = true });
+            await Expect(onSecond).ToHaveAttributeAsync("aria-pressed", "false");
+            await Expect(second.Page.Locator("#panel")).ToContainTextAsync("Choose your seats");
+            Assert.Empty(first.Errors);
+            Assert.Empty(second.Errors);
+        });
+    }
+
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task Every_page_has_no_serious_accessibility_violation(string size)
+    {
+        var show = await BookableShowAsync();
+        await using var visitor = await browser.NewSessionAsync(size == "phone" ? BrowserFixture.Phone : BrowserFixture.Desktop);
+        await EvidenceOnFailureAsync(visitor, $"{nameof(Every_page_has_no_serious_accessibility_violation)}-{size}", async () =>
+        {
+            var page = visitor.Page;
+            var movie = await FirstMovieAsync();
+            foreach (var (path, ready) in new[]
+            {
+                ("/", ".card"),
+                ($"/movies/{movie}", "h2"),
+                ($"/shows/{show}", ".seat"),
+                ("/bookings", "h1"),
+                ("/checkin", "h1"),
+                ("/no-such-page", "h1"),
+            })
+            {
+                await page.GotoAsync(path);
+                await Expect(page.Locator(ready).First).ToBeVisibleAsync();
+                var violations = await visitor.SeriousAccessibilityViolationsAsync();
+                Assert.True(violations.Count == 0, $"{path}: {string.Join("\n", violations)}");
+                // The page that is not there answers 404, which the browser reports; every other page is clean.
+                Assert.True(path == "/no-such-page" || visitor.Errors.Count == 0, string.Join("\n", visitor.Errors));
+            }
+        });
+    }
+
+    [Fact]
+    public async Task A_deep_link_opens_its_page_and_an_unknown_address_shows_a_page()
+    {
+        var show = await BookableShowAsync();
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        using (var deep = await http.GetAsync(new Uri($"/shows/{show}", UriKind.Relative)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, deep.StatusCode);
+            Assert.Equal("text/html", deep.Content.Headers.ContentType?.MediaType);
+            Assert.DoesNotContain("unsafe-inline", deep.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        }
+
+        await using var visitor = await browser.NewSessionAsync();
+        var response = await visitor.Page.GotoAsync($"/shows/{show}");
+        Assert.Equal(200, response!.Status);
+        await Expect(visitor.Page.Locator(".seat").First).ToBeVisibleAsync();
+        response = await visitor.Page.GotoAsync("/no-such-page");
+        Assert.Equal(404, response!.Status);
+        await Expect(visitor.Page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        await visitor.Page.GoBackAsync();
+        await Expect(visitor.Page.Locator(".seat").First).ToBeVisibleAsync();
+    }
+
+    private async Task<string> BookableShowAsync()
+    {
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        var movie = await FirstMovieAsync();
+        var theatres = await http.GetFromJsonAsync<JsonElement>($"/api/movies/{movie}/shows");
+        return theatres[0].GetProperty("shows")[theatres[0].GetProperty("shows").GetArrayLength() - 1].GetProperty("id").GetString()!;
+    }
+
+    private async Task<string> FirstMovieAsync()
+    {
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        var movies = await http.GetFromJsonAsync<JsonElement>("/api/movies");
+        return movies.GetProperty("items")[0].GetProperty("id").GetString()!;
+    }
+
+    private static async Task EvidenceOnFailureAsync(BrowserSession session, string name, Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch
+        {
+            await session.SaveEvidenceAsync(name);
+            throw;
+        }
+    }
+}
