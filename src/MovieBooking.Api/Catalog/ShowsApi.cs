@@ -46,6 +46,7 @@ public static class CatalogExtensions
         routes.MapTheatresApi();
         routes.MapShowsApi();
         routes.MapShowManagementApi();
+        routes.MapStaffApi();
         routes.MapScreensApi();
         return routes;
     }

@@ -13,7 +13,7 @@ public static class WebAppExtensions
     /// <summary>The pages of the app; each answers with the shell, whose script renders the page.</summary>
     private static readonly string[] Pages =
     [
-        "/", "/movies/{movieId:guid}", "/shows/{showId:guid}", "/bookings", "/bookings/{bookingId:guid}", "/checkin",
+        "/", "/movies/{movieId:guid}", "/shows/{showId:guid}", "/bookings", "/bookings/{bookingId:guid}", "/checkin", "/staff",
     ];
 
     /// <summary>No inline scripts or styles; the API and the live seat map are on the same origin.</summary>

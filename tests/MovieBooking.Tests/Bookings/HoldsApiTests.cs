@@ -387,6 +387,31 @@ public abstract class HoldsApiTests(AppFixture fixture) : HoldsApiTestsBase(fixt
         _app.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Empty((await shoppers[6].GetJsonAsync("/api/holds")).EnumerateArray());
     }
+
+    [Fact]
+    public async Task Owners_see_their_shows_of_a_day_with_occupancy_and_nobody_elses()
+    {
+        var actors = await _fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var startsAt = (await _anonymous.GetJsonAsync($"/api/shows/{show}")).GetProperty("startsAt").GetDateTimeOffset();
+        var day = $"{startsAt:yyyy-MM-dd}";
+        await HoldAsync(shoppers[7], show, "B1", "B2");
+
+        var listed = (await actors.Owner.GetJsonAsync($"/api/staff/shows?date={day}")).EnumerateArray()
+            .Single(s => s.GetProperty("id").GetString() == show);
+        Assert.Equal(startsAt, listed.GetProperty("startsAt").GetDateTimeOffset());
+        Assert.Equal(TimeSpan.FromHours(5.5), listed.GetProperty("startsAt").GetDateTimeOffset().Offset);
+        var seats = listed.GetProperty("seats");
+        Assert.Equal(2, seats.GetProperty("HELD").GetInt32());
+        Assert.Equal(16, seats.GetProperty("AVAILABLE").GetInt32());
+        Assert.Contains((await actors.Admin.GetJsonAsync($"/api/staff/shows?date={day}")).EnumerateArray(), s => s.GetProperty("id").GetString() == show);
+
+        Assert.DoesNotContain((await actors.OtherOwner.GetJsonAsync($"/api/staff/shows?date={day}")).EnumerateArray(), s => s.GetProperty("id").GetString() == show);
+        Assert.DoesNotContain((await actors.Owner.GetJsonAsync($"/api/staff/shows?date={startsAt.AddDays(1):yyyy-MM-dd}")).EnumerateArray(), s => s.GetProperty("id").GetString() == show);
+        await actors.User.GetProblemAsync($"/api/staff/shows?date={day}", HttpStatusCode.Forbidden);
+        await _anonymous.GetProblemAsync($"/api/staff/shows?date={day}", HttpStatusCode.Unauthorized);
+        await actors.Owner.GetProblemAsync("/api/staff/shows?date=tomorrow", HttpStatusCode.BadRequest);
+    }
 }
 
 public sealed class SqliteHoldsApiTests(SqliteAppFixture fixture) : HoldsApiTests(fixture), IClassFixture<SqliteAppFixture>;

@@ -93,6 +93,39 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         });
     }
 
+    [Fact]
+    public async Task The_owners_day_shows_each_shows_occupancy_and_follows_new_holds()
+    {
+        var show = await BookableShowAsync();
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        var startsAt = (await http.GetFromJsonAsync<JsonElement>($"/api/shows/{show}")).GetProperty("startsAt").GetString()!;
+        await using var owner = await browser.NewSessionAsync();
+        await EvidenceOnFailureAsync(owner, nameof(The_owners_day_shows_each_shows_occupancy_and_follows_new_holds), async () =>
+        {
+            await owner.Page.GotoAsync($"/staff?date={startsAt[..10]}");
+            await owner.SignInThroughDialogAsync(Accounts.OwnerEmail, Accounts.OwnerPassword);
+            var row = owner.Page.Locator($"tr[data-id='{show}']");
+            await Expect(row).ToBeVisibleAsync();
+            var held = int.Parse((await row.Locator(".held").TextContentAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+
+            using var login = await http.PostAsJsonAsync("/api/auth/login", new { email = Accounts.AdminEmail, password = Accounts.AdminPassword });
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+                (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+            var map = await http.GetFromJsonAsync<JsonElement>($"/api/shows/{show}/seats");
+            var free = map.GetProperty("rows").EnumerateArray().SelectMany(r => r.GetProperty("seats").EnumerateArray())
+                .First(s => s.GetProperty("status").GetString() == "AVAILABLE").GetProperty("id").GetString();
+            using (var hold = await http.PostAsJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { free } }))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Created, hold.StatusCode);
+            }
+
+            await Expect(row.Locator(".held")).ToHaveTextAsync($"{held + 1}", new() { Timeout = 10_000 });
+            var violations = await owner.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+            Assert.Empty(owner.Errors);
+        });
+    }
+
     [Theory]
     [InlineData("phone")]
     [InlineData("desktop")]

@@ -12,6 +12,7 @@ const routes = [
   [/^\/bookings$/, () => import('./pages/bookings.js')],
   [/^\/bookings\/([0-9a-f-]{36})$/, () => import('./pages/booking.js')],
   [/^\/checkin$/, () => import('./pages/checkin.js')],
+  [/^\/staff$/, () => import('./pages/staff.js')],
 ];
 
 const main = document.getElementById('main');
@@ -74,6 +75,8 @@ window.addEventListener('popstate', render);
 function showAccount() {
   const button = document.getElementById('account');
   button.textContent = session.signedIn ? `Sign out (${session.user.name})` : 'Sign in';
+  const staff = session.signedIn && (session.user.role === 'TheatreOwner' || session.user.role === 'Admin');
+  for (const link of document.querySelectorAll('.staff-only')) link.hidden = !staff;
 }
 
 document.getElementById('account').addEventListener('click', async () => {
