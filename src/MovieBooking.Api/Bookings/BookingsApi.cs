@@ -32,10 +32,17 @@ public sealed record BookingResponse(
 /// <summary>What a booking is for, as a list shows it: the film, the theatre and the start in the city's time.</summary>
 public sealed record BookingShow(Guid Id, string Movie, string Theatre, DateTimeOffset StartsAt);
 
-/// <summary>A booking in the caller's list: the booking and the show it is for.</summary>
+/// <summary>A booking in the caller's list: the booking, the show it is for, and what cancelling it now would do.</summary>
 public sealed record BookingListItem(
     Guid Id, BookingStatus Status, Guid ShowId, Guid HoldId, IReadOnlyList<string> Seats, BookingPrice Price, DateTimeOffset ExpiresAt,
-    DateTimeOffset CreatedAt, BookingRefund? Refund, BookingShow Show);
+    DateTimeOffset CreatedAt, BookingRefund? Refund, BookingShow Show, BookingCancellation Cancellation);
+
+/// <summary>
+/// Whether the customer may cancel the booking now, the refund that would bring (0 for an unpaid one) and until when a
+/// paid one can be cancelled (the cancellation cutoff before the show, in the city's time). An admitted ticket is
+/// refused at cancellation even so.
+/// </summary>
+public sealed record BookingCancellation(bool Allowed, long Refund, DateTimeOffset? Until);
 
 /// <summary>
 /// Filters and order of the caller's bookings: <c>status</c> (<c>CONFIRMED</c>, …) and <c>sort</c>
@@ -76,7 +83,14 @@ public static class BookingsApi
         };
 
     private static async Task<Results<Ok<PagedList<BookingListItem>>, ValidationProblem>> ListBookingsAsync(
-        [AsParameters] PageRequest page, [AsParameters] BookingListRequest filter, CurrentUser user, MovieBookingDb db, CancellationToken cancellationToken)
+        [AsParameters] PageRequest page,
+        [AsParameters] BookingListRequest filter,
+        CurrentUser user,
+        MovieBookingDb db,
+        Microsoft.Extensions.Options.IOptions<BookingOptions> bookingOptions,
+        Microsoft.Extensions.Options.IOptions<PaymentOptions> paymentOptions,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         BookingStatus? status = null;
         if (filter.Status is { } named)
@@ -132,8 +146,22 @@ public static class BookingsApi
         return TypedResults.Ok(new PagedList<BookingListItem>(
             [.. list.Items.Select(b => new BookingListItem(b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Order(SeatOrder.Instance)], b.Price,
                 CityTime.ToLocal(b.ExpiresAt, b.TimeZone), CityTime.ToLocal(b.CreatedAt, b.TimeZone), b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null,
-                new BookingShow(b.ShowId, b.Movie, b.Theatre, CityTime.ToLocal(b.StartsAt, b.TimeZone))))],
+                new BookingShow(b.ShowId, b.Movie, b.Theatre, CityTime.ToLocal(b.StartsAt, b.TimeZone)),
+                CancellationOf(b.Status, b.StartsAt, b.Price, b.TimeZone)))],
             list.Page, list.PageSize, list.Total));
+
+        // The same rule as the cancellation itself (PaymentService.CancelAsync).
+        BookingCancellation CancellationOf(BookingStatus status, DateTimeOffset startsAt, BookingPrice price, string timeZone)
+        {
+            var until = startsAt - bookingOptions.Value.CancellationCutoff;
+            return status switch
+            {
+                BookingStatus.PendingPayment => new BookingCancellation(true, 0, null),
+                BookingStatus.Confirmed => new BookingCancellation(time.GetUtcNow() < until,
+                    paymentOptions.Value.RefundConvenienceFeeOnCancel ? price.Total : price.Seats, CityTime.ToLocal(until, timeZone)),
+                _ => new BookingCancellation(false, 0, null),
+            };
+        }
     }
 
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBookingAsync(

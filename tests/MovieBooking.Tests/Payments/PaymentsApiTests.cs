@@ -724,6 +724,36 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         await shoppers[0].GetProblemAsync($"/api/bookings/{Guid.NewGuid()}/payments", HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task The_bookings_list_says_what_cancelling_each_booking_would_refund_and_until_when()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (paid, payment) = await PendingPaymentAsync(shoppers[2], show, "A5");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var unpaid = await BookAsync(shoppers[2], await HoldAsync(shoppers[2], show, "A6"));
+        var startsAt = (await _anonymous.GetJsonAsync($"/api/shows/{show}")).GetProperty("startsAt").GetDateTimeOffset();
+
+        JsonElement Cancellation(JsonElement list, JsonElement booking) => list.GetProperty("items").EnumerateArray()
+            .Single(b => b.GetProperty("id").GetString() == booking.GetProperty("id").GetString()).GetProperty("cancellation");
+        var list = await shoppers[2].GetJsonAsync("/api/bookings?pageSize=100");
+        var ofPaid = Cancellation(list, paid);
+        Assert.True(ofPaid.GetProperty("allowed").GetBoolean());
+        Assert.Equal(paid.GetProperty("price").GetProperty("seats").GetInt64(), ofPaid.GetProperty("refund").GetInt64());
+        Assert.Equal(startsAt.AddHours(-2), ofPaid.GetProperty("until").GetDateTimeOffset());
+        Assert.Equal(startsAt.Offset, ofPaid.GetProperty("until").GetDateTimeOffset().Offset);
+        var ofUnpaid = Cancellation(list, unpaid);
+        Assert.True(ofUnpaid.GetProperty("allowed").GetBoolean());
+        Assert.Equal(0, ofUnpaid.GetProperty("refund").GetInt64());
+
+        // What the list promised is what a cancellation gives.
+        using (var cancel = await shoppers[2].PostAsync(new Uri($"/api/bookings/{paid.GetProperty("id").GetString()}/cancel", UriKind.Relative), null))
+        {
+            Assert.Equal(ofPaid.GetProperty("refund").GetInt64(), (await cancel.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("refund").GetProperty("amount").GetInt64());
+        }
+
+        Assert.False(Cancellation(await shoppers[2].GetJsonAsync("/api/bookings?pageSize=100"), paid).GetProperty("allowed").GetBoolean());
+    }
+
     private Task<PaymentStatus> PaymentStatusAsync(JsonElement payment)
     {
         var id = payment.GetProperty("paymentId").GetGuid();

@@ -41,6 +41,8 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your ticket" })).ToBeVisibleAsync();
             await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
             await buyer.ScreenshotForDocsAsync("ticket");
+            var ticketViolations = await buyer.SeriousAccessibilityViolationsAsync();
+            Assert.True(ticketViolations.Count == 0, string.Join("\n", ticketViolations));
             var code = (await page.Locator("#ticket-code").TextContentAsync())!.Trim();
 
             // A reload keeps the sign-in: the access token was in memory only, the refresh cookie brings a new one.
@@ -58,7 +60,65 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Admit" }).ClickAsync();
             await Expect(owner.Page.Locator("#verdict")).ToContainTextAsync("Already admitted at");
 
+            // The signed-in list of bookings shows the paid one, and is as accessible as the rest.
+            await page.GotoAsync("/bookings");
+            await Expect(page.Locator(".booking").First).ToContainTextAsync("Confirmed");
+            var listViolations = await buyer.SeriousAccessibilityViolationsAsync();
+            Assert.True(listViolations.Count == 0, string.Join("\n", listViolations));
             Assert.Empty(buyer.Errors);
+        });
+    }
+
+    [Fact]
+    public async Task Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone()
+    {
+        var show = await BookableShowAsync();
+        await using var visitor = await browser.NewSessionAsync(BrowserFixture.Phone);
+        await EvidenceOnFailureAsync(visitor, nameof(Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone), async () =>
+        {
+            var page = visitor.Page;
+            await page.GotoAsync($"/shows/{show}");
+            var focusable = page.Locator(".seat[tabindex='0']");
+            await Expect(focusable).ToHaveCountAsync(1);
+            var start = await focusable.GetAttributeAsync("data-id");
+            await focusable.FocusAsync();
+            await page.Keyboard.PressAsync("ArrowRight");
+            var next = await page.EvaluateAsync<string>("() => document.activeElement.dataset.id");
+            Assert.NotEqual(start, next);
+            await page.Keyboard.PressAsync("ArrowDown");
+            var below = await page.EvaluateAsync<string>("() => document.activeElement.dataset.id");
+            Assert.NotEqual(next[..1], below[..1]);
+            await page.Keyboard.PressAsync("Space");
+            await Expect(page.Locator($".seat[data-id='{below}']")).ToHaveAttributeAsync("aria-pressed", "true");
+            await Expect(page.Locator("#panel")).ToContainTextAsync($"1 seat ({below})");
+            // One tab stop for the whole map.
+            await Expect(page.Locator(".seat[tabindex='0']")).ToHaveCountAsync(1);
+
+            foreach (var seat in await page.Locator(".seat").AllAsync())
+            {
+                var box = await seat.BoundingBoxAsync();
+                Assert.True(box is { Width: >= 44, Height: >= 44 }, $"A seat is {box?.Width}×{box?.Height} px on a phone.");
+            }
+        });
+    }
+
+    [Fact]
+    public async Task A_newcomer_registers_in_the_page_and_is_signed_in()
+    {
+        await using var visitor = await browser.NewSessionAsync();
+        await EvidenceOnFailureAsync(visitor, nameof(A_newcomer_registers_in_the_page_and_is_signed_in), async () =>
+        {
+            var page = visitor.Page;
+            await page.GotoAsync("/");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "New here? Create an account" }).ClickAsync();
+            await dialog.GetByLabel("Name").FillAsync("Asha Newcomer");
+            await dialog.GetByLabel("Email").FillAsync($"asha-{Guid.NewGuid():N}@example.com");
+            await dialog.GetByLabel("Password").FillAsync("Popcorn#2026");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await Expect(page.Locator("#account")).ToHaveTextAsync("Sign out (Asha Newcomer)");
+            Assert.Empty(visitor.Errors);
         });
     }
 

@@ -26,8 +26,9 @@ export async function render(main, { app }) {
             <p>Seats ${escape(seatList(b.seats))} · ${money(b.price.total, b.price.currency)}</p>
             <p>Status: <strong>${escape(titleCase(b.status))}</strong>${b.refund ? ` · refund ${money(b.refund.amount, b.price.currency)}` : ''}</p>
             ${b.status === 'CONFIRMED' ? `<p><a href="/bookings/${b.id}">Show ticket</a></p>` : ''}
-            ${b.status === 'CONFIRMED' || b.status === 'PENDING_PAYMENT'
-              ? `<button type="button" data-action="cancel" data-id="${b.id}" data-total="${b.price.total}" data-seats="${b.price.seats}" data-currency="${b.price.currency}" data-paid="${b.status === 'CONFIRMED'}">Cancel booking</button>`
+            ${b.cancellation.allowed
+              ? `<button type="button" data-action="cancel" data-id="${b.id}" data-refund="${b.cancellation.refund}" data-currency="${b.price.currency}">Cancel booking</button>
+                 ${b.cancellation.until ? `<span class="muted">until ${dateTime(b.cancellation.until)}</span>` : ''}`
               : ''}
           </li>`).join('')}
       </ul>`;
@@ -36,9 +37,9 @@ export async function render(main, { app }) {
   main.addEventListener('click', async event => {
     const button = event.target.closest('button[data-action="cancel"]');
     if (!button) return;
-    const { id, seats, currency, paid } = button.dataset;
-    // The service refunds the seats' price of a paid booking (the fee and its tax are kept), as its cancellation says.
-    const refund = paid === 'true' ? `You will get ${money(Number(seats), currency)} back (the seat prices; the convenience fee is not refunded).` : 'Nothing was paid, so nothing is refunded.';
+    const { id, refund: amount, currency } = button.dataset;
+    // The refund as the service states it for this booking now.
+    const refund = Number(amount) > 0 ? `You will get ${money(Number(amount), currency)} back.` : 'Nothing was paid, so nothing is refunded.';
     if (!window.confirm(`Cancel this booking? ${refund}`)) return;
     try {
       const cancelled = await postJson(`/api/bookings/${id}/cancel`, undefined, { auth: true });

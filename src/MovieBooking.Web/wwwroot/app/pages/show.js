@@ -131,6 +131,7 @@ export async function render(main, { parameters: [showId], app }) {
   function drawPanel() {
     const currency = show.prices[0]?.currency ?? 'INR';
     let html = message ? `<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}">${escape(message.text)}</p>` : '';
+    if (message?.retry) html += `<p><button type="button" data-action="${message.retry}">Try again</button></p>`;
     if (booking) {
       const p = booking.price;
       html += `
@@ -224,7 +225,8 @@ export async function render(main, { parameters: [showId], app }) {
       } else if (error.status === 409 && action === 'pay') {
         message = { kind: 'error', text: error.humanMessage };
       } else {
-        message = { kind: 'error', text: error.humanMessage, retry: error.status === 429 || error.status >= 500 };
+        // A busy or briefly unavailable service: the same step can simply be tried again.
+        message = { kind: 'error', text: error.humanMessage, retry: error.status === 429 || error.status >= 500 ? action : null };
       }
       app.announce(message.text);
     }
