@@ -9,18 +9,36 @@ namespace MovieBooking.Tests.Infrastructure;
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly StringBuilder _output = new();
+    private Process _process;
 
-    private ServiceProcess(Process process, string directory, int port)
+    private ServiceProcess(ProcessStartInfo start, string directory, int port)
     {
-        _process = process;
+        _start = start;
         Directory = directory;
         Port = port;
+        _process = Launch();
+    }
+
+    private Process Launch()
+    {
+        var process = Process.Start(_start) ?? throw new InvalidOperationException("The service did not start.");
         process.OutputDataReceived += (_, line) => Append(line.Data);
         process.ErrorDataReceived += (_, line) => Append(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Stops the process as a crash would and starts it again on the same port and data, until it is ready.</summary>
+    public async Task RestartAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = Launch();
+        await WaitUntilReadyAsync();
     }
 
     public string Directory { get; }
@@ -64,7 +82,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        return new ServiceProcess(Process.Start(info) ?? throw new InvalidOperationException("The service did not start."), directory, port);
+        return new ServiceProcess(info, directory, port);
     }
 
     /// <summary>Waits until the service answers readiness, or fails with what it printed.</summary>

@@ -154,5 +154,20 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a test's steps, keeping the evidence (<see cref="SaveEvidenceAsync"/>) when one fails.</summary>
+    public async Task KeepingEvidenceAsync(string name, Func<Task> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            await SaveEvidenceAsync(name);
+            throw;
+        }
+    }
+
     public async ValueTask DisposeAsync() => await Context.DisposeAsync();
 }

@@ -110,6 +110,37 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
         Assert.Empty(visitor.Errors);
     }
 
+    [Fact]
+    public async Task The_seat_map_recovers_by_itself_after_the_connection_drops()
+    {
+        var show = await ShowAsync();
+        await using var visitor = await browser.NewSessionAsync();
+        await visitor.KeepingEvidenceAsync(nameof(The_seat_map_recovers_by_itself_after_the_connection_drops), async () =>
+        {
+            var page = visitor.Page;
+            await page.GotoAsync($"/shows/{show}");
+            await Expect(page.Locator(".seat").First).ToBeVisibleAsync();
+
+            // The instance goes away (a crash, a deploy) and comes back: the page notices and reconnects by itself.
+            var restart = browser.Service.RestartAsync();
+            await Expect(page.Locator("#connection")).ToContainTextAsync("reconnecting", new() { Timeout = 10_000 });
+            await restart;
+            await Expect(page.Locator("#connection")).ToHaveTextAsync("", new() { Timeout = 20_000 });
+
+            using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+            using var login = await http.PostAsJsonAsync("/api/auth/login", new { email = Accounts.OwnerEmail, password = Accounts.OwnerPassword });
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+                (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+            var seatId = await page.Locator(".seat.status-AVAILABLE").Nth(11).GetAttributeAsync("data-id");
+            using (var hold = await http.PostAsJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { seatId } }))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Created, hold.StatusCode);
+            }
+
+            await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-HELD"), new() { Timeout = 5_000 });
+        });
+    }
+
     private async Task<string> ShowAsync()
     {
         using var http = new HttpClient { BaseAddress = browser.BaseAddress };

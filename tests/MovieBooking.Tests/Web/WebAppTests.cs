@@ -13,7 +13,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task A_moviegoer_buys_a_ticket_in_the_browser_and_the_owner_admits_it_once()
     {
         await using var buyer = await browser.NewSessionAsync();
-        await EvidenceOnFailureAsync(buyer, nameof(A_moviegoer_buys_a_ticket_in_the_browser_and_the_owner_admits_it_once), async () =>
+        await buyer.KeepingEvidenceAsync(nameof(A_moviegoer_buys_a_ticket_in_the_browser_and_the_owner_admits_it_once), async () =>
         {
             var page = buyer.Page;
             await page.GotoAsync("/");
@@ -74,7 +74,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         var show = await BookableShowAsync();
         await using var visitor = await browser.NewSessionAsync(BrowserFixture.Phone);
-        await EvidenceOnFailureAsync(visitor, nameof(Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone), async () =>
+        await visitor.KeepingEvidenceAsync(nameof(Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone), async () =>
         {
             var page = visitor.Page;
             await page.GotoAsync($"/shows/{show}");
@@ -106,7 +106,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task A_newcomer_registers_in_the_page_and_is_signed_in()
     {
         await using var visitor = await browser.NewSessionAsync();
-        await EvidenceOnFailureAsync(visitor, nameof(A_newcomer_registers_in_the_page_and_is_signed_in), async () =>
+        await visitor.KeepingEvidenceAsync(nameof(A_newcomer_registers_in_the_page_and_is_signed_in), async () =>
         {
             var page = visitor.Page;
             await page.GotoAsync("/");
@@ -128,7 +128,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         var show = await BookableShowAsync();
         await using var first = await browser.NewSessionAsync();
         await using var second = await browser.NewSessionAsync(BrowserFixture.Phone);
-        await EvidenceOnFailureAsync(second, nameof(A_seat_held_in_one_browser_turns_unavailable_in_another_without_a_reload), async () =>
+        await second.KeepingEvidenceAsync(nameof(A_seat_held_in_one_browser_turns_unavailable_in_another_without_a_reload), async () =>
         {
             await first.Page.GotoAsync($"/shows/{show}");
             await second.Page.GotoAsync($"/shows/{show}");
@@ -160,7 +160,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         using var http = new HttpClient { BaseAddress = browser.BaseAddress };
         var startsAt = (await http.GetFromJsonAsync<JsonElement>($"/api/shows/{show}")).GetProperty("startsAt").GetString()!;
         await using var owner = await browser.NewSessionAsync();
-        await EvidenceOnFailureAsync(owner, nameof(The_owners_day_shows_each_shows_occupancy_and_follows_new_holds), async () =>
+        await owner.KeepingEvidenceAsync(nameof(The_owners_day_shows_each_shows_occupancy_and_follows_new_holds), async () =>
         {
             await owner.Page.GotoAsync($"/staff?date={startsAt[..10]}");
             await owner.SignInThroughDialogAsync(Accounts.OwnerEmail, Accounts.OwnerPassword);
@@ -193,7 +193,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         var show = await BookableShowAsync();
         await using var visitor = await browser.NewSessionAsync(size == "phone" ? BrowserFixture.Phone : BrowserFixture.Desktop);
-        await EvidenceOnFailureAsync(visitor, $"{nameof(Every_page_has_no_serious_accessibility_violation)}-{size}", async () =>
+        await visitor.KeepingEvidenceAsync($"{nameof(Every_page_has_no_serious_accessibility_violation)}-{size}", async () =>
         {
             var page = visitor.Page;
             var movie = await FirstMovieAsync();
@@ -253,18 +253,5 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         using var http = new HttpClient { BaseAddress = browser.BaseAddress };
         var movies = await http.GetFromJsonAsync<JsonElement>("/api/movies");
         return movies.GetProperty("items")[0].GetProperty("id").GetString()!;
-    }
-
-    private static async Task EvidenceOnFailureAsync(BrowserSession session, string name, Func<Task> test)
-    {
-        try
-        {
-            await test();
-        }
-        catch
-        {
-            await session.SaveEvidenceAsync(name);
-            throw;
-        }
     }
 }
