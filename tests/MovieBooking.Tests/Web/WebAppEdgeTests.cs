@@ -159,3 +159,42 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
         return http;
     }
 }
+
+/// <summary>The service allowing one hold a minute per person, so the page meets a 429.</summary>
+public sealed class OneHoldAMinuteBrowserFixture : BrowserFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["RateLimiting__Holds__PermitLimit"] = "1",
+        ["RateLimiting__Holds__Window"] = "00:01:00",
+    };
+}
+
+public sealed class WebAppRateLimitTests(OneHoldAMinuteBrowserFixture browser) : IClassFixture<OneHoldAMinuteBrowserFixture>
+{
+    [Fact]
+    public async Task Too_many_holds_are_told_in_words_with_a_way_to_try_again()
+    {
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        var movie = (await http.GetFromJsonAsync<JsonElement>("/api/movies")).GetProperty("items")[2].GetProperty("id").GetString();
+        var show = (await http.GetFromJsonAsync<JsonElement>($"/api/movies/{movie}/shows"))[0].GetProperty("shows")[0].GetProperty("id").GetString();
+        await using var visitor = await browser.NewSessionAsync();
+        await visitor.KeepingEvidenceAsync(nameof(Too_many_holds_are_told_in_words_with_a_way_to_try_again), async () =>
+        {
+            var page = visitor.Page;
+            await page.GotoAsync($"/shows/{show}");
+            await page.Locator(".seat.status-AVAILABLE").Nth(2).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+            await visitor.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+            await Expect(page.Locator("#countdown")).ToContainTextAsync("Held for");
+
+            // A second hold within the minute: the service says wait, and the page says so in words.
+            await page.ReloadAsync();
+            await page.Locator(".seat.status-AVAILABLE").Nth(4).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+            await Expect(page.Locator("#panel [role=alert]")).ToContainTextAsync("Too many attempts. Try again in");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Try again" })).ToBeVisibleAsync();
+            Assert.DoesNotContain("{", await page.Locator("#panel").TextContentAsync(), StringComparison.Ordinal);
+        });
+    }
+}

@@ -59,6 +59,8 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await Expect(owner.Page.Locator("#verdict")).ToContainTextAsync("Admitted");
             await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Admit" }).ClickAsync();
             await Expect(owner.Page.Locator("#verdict")).ToContainTextAsync("Already admitted at");
+            var doorViolations = await owner.SeriousAccessibilityViolationsAsync();
+            Assert.True(doorViolations.Count == 0, string.Join("\n", doorViolations));
 
             // The signed-in list of bookings shows the paid one, and is as accessible as the rest.
             await page.GotoAsync("/bookings");
