@@ -4,44 +4,6 @@ using MovieBooking.Tests.Infrastructure;
 
 namespace MovieBooking.Tests.Identity;
 
-/// <summary>Two instances over one database; with Redis when <paramref name="withRedis"/> is set.</summary>
-public abstract class TwoInstancesOfOneDatabase(bool withRedis) : IAsyncLifetime
-{
-    private readonly PostgresAppFixture _database = new();
-    private readonly RedisServer _redis = new();
-
-    public MovieBookingApp First { get; private set; } = null!;
-
-    public MovieBookingApp Second { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var settings = await _database.CreateSettingsAsync();
-        if (withRedis)
-        {
-            await _redis.StartAsync();
-            settings["Redis:Configuration"] = _redis.Configuration;
-        }
-
-        First = new MovieBookingApp(new Dictionary<string, string?>(settings) { ["Seed:Demo"] = "true" });
-        First.CreateClient().Dispose();
-        Second = new MovieBookingApp(new Dictionary<string, string?>(settings) { ["Seed:Demo"] = "false" });
-        Second.CreateClient().Dispose();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await First.DisposeAsync();
-        await Second.DisposeAsync();
-        await _redis.DisposeAsync();
-        await _database.DropSettingsAsync();
-    }
-}
-
-public sealed class TwoInstancesWithRedis() : TwoInstancesOfOneDatabase(withRedis: true);
-
-public sealed class TwoInstancesWithoutRedis() : TwoInstancesOfOneDatabase(withRedis: false);
-
 /// <summary>
 /// A session signed out, stolen or demoted through one instance is refused by the other, which learns of it through
 /// Redis when there is one and by reading the database every second otherwise.

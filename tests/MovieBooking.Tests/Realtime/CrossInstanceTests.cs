@@ -6,41 +6,7 @@ using MovieBooking.Tests.Infrastructure;
 namespace MovieBooking.Tests.Realtime;
 
 /// <summary>Two instances of the service over one PostgreSQL database and one Redis, as they run behind a load balancer.</summary>
-public sealed class TwoInstancesFixture : IAsyncLifetime
-{
-    private readonly PostgresAppFixture _database = new();
-
-    public RedisServer Redis { get; } = new();
-
-    public MovieBookingApp First { get; private set; } = null!;
-
-    public MovieBookingApp Second { get; private set; } = null!;
-
-    private Task<Actors>? _actors;
-
-    public Task<Actors> ActorsAsync() => _actors ??= Actors.CreateAsync(First);
-
-    public async Task InitializeAsync()
-    {
-        await Redis.StartAsync();
-        var settings = await _database.CreateSettingsAsync();
-        settings["Redis:Configuration"] = Redis.Configuration;
-        First = new MovieBookingApp(new Dictionary<string, string?>(settings) { ["Seed:Demo"] = "true" });
-        First.CreateClient().Dispose();
-        Second = new MovieBookingApp(new Dictionary<string, string?>(settings) { ["Seed:Demo"] = "false" });
-        Second.CreateClient().Dispose();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await First.DisposeAsync();
-        await Second.DisposeAsync();
-        await Redis.DisposeAsync();
-        await _database.DropSettingsAsync();
-    }
-}
-
-public sealed class CrossInstanceTests(TwoInstancesFixture fixture) : IClassFixture<TwoInstancesFixture>
+public sealed class CrossInstanceTests(TwoInstancesWithRedis fixture) : IClassFixture<TwoInstancesWithRedis>
 {
     private readonly HttpClient _first = fixture.First.CreateClient();
     private readonly HttpClient _second = fixture.Second.CreateClient();

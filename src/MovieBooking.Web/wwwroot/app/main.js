@@ -35,6 +35,17 @@ export const app = {
   requireSignIn() {
     return session.signedIn ? Promise.resolve(session.user) : signInDialog();
   },
+  /** A page only for signed-in people: says why while asking them to sign in; false if they decline. */
+  async signedInFor(main, heading, why) {
+    document.title = `${heading} · Movie tickets`;
+    main.innerHTML = `<h1>${escape(heading)}</h1><p class="muted">${escape(why)}</p>`;
+    try {
+      await app.requireSignIn();
+      return true;
+    } catch {
+      return false;
+    }
+  },
 };
 
 async function render() {

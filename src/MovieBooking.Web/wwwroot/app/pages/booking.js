@@ -4,13 +4,7 @@ import { getJson, blobUrl } from '../api.js';
 import { escape, dateTime, seatList } from '../format.js';
 
 export async function render(main, { parameters: [bookingId], app }) {
-  document.title = 'Your ticket · Movie tickets';
-  main.innerHTML = '<h1>Your ticket</h1><p class="muted">Sign in to see your ticket.</p>';
-  try {
-    await app.requireSignIn();
-  } catch {
-    return;
-  }
+  if (!await app.signedInFor(main, 'Your ticket', 'Sign in to see your ticket.')) return;
 
   const ticket = await getJson(`/api/bookings/${bookingId}/ticket`, { auth: true });
   const qr = await blobUrl(`/api/bookings/${bookingId}/ticket/qr.png`);

@@ -4,13 +4,7 @@ import { getJson, postJson, ApiError } from '../api.js';
 import { escape, money, dateTime, seatList, titleCase } from '../format.js';
 
 export async function render(main, { app }) {
-  document.title = 'My bookings · Movie tickets';
-  main.innerHTML = '<h1>My bookings</h1><p class="muted">Sign in to see your bookings.</p>';
-  try {
-    await app.requireSignIn();
-  } catch {
-    return;
-  }
+  if (!await app.signedInFor(main, 'My bookings', 'Sign in to see your bookings.')) return;
 
   async function draw(notice) {
     const bookings = (await getJson('/api/bookings?sort=-showTime&pageSize=100', { auth: true })).items;

@@ -5,13 +5,7 @@ import { postJson, ApiError } from '../api.js';
 import { escape, time } from '../format.js';
 
 export async function render(main, { app }) {
-  document.title = 'Check-in · Movie tickets';
-  main.innerHTML = '<h1>Check-in</h1><p class="muted">Sign in as the theatre\'s owner to admit tickets.</p>';
-  try {
-    await app.requireSignIn();
-  } catch {
-    return;
-  }
+  if (!await app.signedInFor(main, 'Check-in', 'Sign in as the theatre\'s owner to admit tickets.')) return;
 
   main.innerHTML = `
     <h1>Check-in</h1>

@@ -7,13 +7,7 @@ import { escape, time, dayLabel, titleCase } from '../format.js';
 const RefreshEvery = 5000;
 
 export async function render(main, { query, app }) {
-  document.title = 'Shows today · Movie tickets';
-  main.innerHTML = '<h1>Shows</h1><p class="muted">Sign in as a theatre owner to see your shows.</p>';
-  try {
-    await app.requireSignIn();
-  } catch {
-    return;
-  }
+  if (!await app.signedInFor(main, 'Shows', 'Sign in as a theatre owner to see your shows.')) return;
 
   const today = new Date(Date.now() + 5.5 * 3600 * 1000).toISOString().slice(0, 10);
   const date = /^\d{4}-\d{2}-\d{2}$/.test(query.get('date') ?? '') ? query.get('date') : today;
