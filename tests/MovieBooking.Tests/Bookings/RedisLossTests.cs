@@ -88,6 +88,27 @@ public sealed class RedisLossTests(RedisAppFixture fixture) : BookingsApiTestsBa
         await HoldAsync(shoppers[1], show, "A4");
     }
 
+    [Fact]
+    public async Task A_users_list_of_holds_follows_what_redis_holds_after_it_lost_every_key()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        await HoldAsync(shoppers[3], show, "C1");
+        Assert.Single((await shoppers[3].GetJsonAsync("/api/holds")).EnumerateArray());
+
+        // Redis forgets the hold and its place in the user's list: the list answers what is held now, not a 500.
+        await FlushAsync();
+        Assert.Empty((await shoppers[3].GetJsonAsync("/api/holds")).EnumerateArray());
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["C1"]);
+
+        // New holds are listed again, and the list agrees with the seat map.
+        var again = await HoldAsync(shoppers[3], show, "C3", "C4");
+        var listed = Assert.Single((await shoppers[3].GetJsonAsync("/api/holds")).EnumerateArray());
+        Assert.Equal(again.GetProperty("holdId").GetString(), listed.GetProperty("holdId").GetString());
+        var map = await SeatMapAsync(show);
+        Assert.All(listed.GetProperty("seatIds").Read<string[]>(), seat => Assert.Equal("HELD", map[seat]));
+        Assert.Equal(2, map.Values.Count(status => status == "HELD"));
+    }
+
     private async Task FlushAsync()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync($"{_redis.Configuration},allowAdmin=true");
