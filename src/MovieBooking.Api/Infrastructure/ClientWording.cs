@@ -34,26 +34,6 @@ internal static partial class ClientWording
         _ => "about:blank",
     };
 
-    /// <summary>Renames validation errors' keys to the client's spelling, and the names inside their messages.</summary>
-    public static IDictionary<string, string[]> InClientNames(IDictionary<string, string[]> errors)
-    {
-        var renamed = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var (key, messages) in errors)
-        {
-            var segments = key.Split('.');
-            var clientKey = string.Join('.', segments.Select(CamelSegment));
-            var last = segments[^1];
-            var bare = last.Split('[')[0];
-            var clientName = CamelSegment(bare);
-            var clientMessages = bare.Length == 0 || bare == clientName
-                ? messages
-                : [.. messages.Select(m => Regex.Replace(m, $@"\b{Regex.Escape(bare)}\b", clientName))];
-            renamed[clientKey] = renamed.TryGetValue(clientKey, out var known) ? [.. known, .. clientMessages] : clientMessages;
-        }
-
-        return renamed;
-    }
-
     /// <summary>A request the framework could not bind, as the field it concerns and what was wrong, in the client's terms.</summary>
     public static (string Field, string Message) Describe(BadHttpRequestException exception, Type? bodyType)
     {

@@ -15,10 +15,6 @@ public static class ProblemDetailsExtensions
             problem.Type ??= ClientWording.ProblemType(problem.Status);
             problem.Instance ??= context.HttpContext.Request.Path;
             problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
-            if (problem is HttpValidationProblemDetails validation)
-            {
-                validation.Errors = ClientWording.InClientNames(validation.Errors);
-            }
         });
         // Binding failures (malformed JSON, a query value of the wrong type) are raised in every environment so
         // that the answer can say what was wrong, not only that something was.
