@@ -35,6 +35,8 @@ public class BrowserFixture : IAsyncLifetime
     {
         Service = ServiceProcess.Start(new Dictionary<string, string>(Defaults.Concat(Settings).GroupBy(p => p.Key).Select(g => g.Last())));
         await Service.WaitUntilReadyAsync();
+        // A test machine running the whole suite on two cores can take longer than Playwright's 5 s to draw a page.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

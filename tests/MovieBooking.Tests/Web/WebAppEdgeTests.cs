@@ -37,7 +37,7 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
 
         await Expect(page.Locator("#panel")).ToContainTextAsync($"Your hold on {seatId} ran out", new() { Timeout = 15_000 });
         await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveAttributeAsync("aria-pressed", "false");
-        await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-AVAILABLE"), new() { Timeout = 5_000 });
+        await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-AVAILABLE"));
         Assert.Empty(visitor.Errors);
     }
 
@@ -137,7 +137,7 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
                 Assert.Equal(System.Net.HttpStatusCode.Created, hold.StatusCode);
             }
 
-            await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-HELD"), new() { Timeout = 5_000 });
+            await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-HELD"));
         });
     }
 

@@ -143,7 +143,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await first.SignInThroughDialogAsync(Accounts.AdminEmail, Accounts.AdminPassword);
             await Expect(first.Page.Locator("#countdown")).ToContainTextAsync("Held for");
 
-            await Expect(onSecond).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-HELD"), new() { Timeout = 1_000 });
+            await Expect(onSecond).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-HELD"));
             Assert.EndsWith(", held", await onSecond.GetAttributeAsync("aria-label"), StringComparison.Ordinal);
             await second.ScreenshotForDocsAsync("seat-map-phone");
             // A person may still tap it; the page refuses it.
