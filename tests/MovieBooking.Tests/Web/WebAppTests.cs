@@ -143,7 +143,8 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await first.SignInThroughDialogAsync(Accounts.AdminEmail, Accounts.AdminPassword);
             await Expect(first.Page.Locator("#countdown")).ToContainTextAsync("Held for");
 
-            await Expect(onSecond).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-HELD"));
+            // The promise: the other person sees the hold within a second, without reloading.
+            await Expect(onSecond).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-HELD"), new() { Timeout = 1_000 });
             Assert.EndsWith(", held", await onSecond.GetAttributeAsync("aria-label"), StringComparison.Ordinal);
             await second.ScreenshotForDocsAsync("seat-map-phone");
             // A person may still tap it; the page refuses it.
