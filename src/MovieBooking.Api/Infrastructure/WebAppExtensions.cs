@@ -1,4 +1,5 @@
-using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using MovieBooking.Api.Payments;
 
 namespace MovieBooking.Api.Infrastructure;
 
@@ -16,10 +17,22 @@ public static class WebAppExtensions
         "/", "/movies/{movieId:guid}", "/shows/{showId:guid}", "/bookings", "/bookings/{bookingId:guid}", "/checkin", "/staff",
     ];
 
-    /// <summary>No inline scripts or styles; the API and the live seat map are on the same origin.</summary>
-    private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
-        + "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    /// <summary>
+    /// No inline scripts or styles; the API and the live seat map are on the same origin. A real gateway's checkout
+    /// adds its own hosts, as its documentation asks: Razorpay's script and the window it opens, Stripe's script, the
+    /// frames of its card form and its API. The sandbox's checkout is a page of this site.
+    /// </summary>
+    internal static string ContentSecurityPolicyFor(string gateway)
+    {
+        var (scripts, frames, connections) = gateway switch
+        {
+            RazorpayGateway.GatewayName => (" https://checkout.razorpay.com", "https://api.razorpay.com", " https://api.razorpay.com https://lumberjack.razorpay.com"),
+            StripeGateway.GatewayName => (" https://js.stripe.com", "https://js.stripe.com https://hooks.stripe.com", " https://api.stripe.com"),
+            _ => ("", "'none'", ""),
+        };
+        return $"default-src 'self'; script-src 'self'{scripts}; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'{connections}; "
+            + $"frame-src {frames}; media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    }
 
     public static WebApplicationBuilder AddWebApp(this WebApplicationBuilder builder)
     {
@@ -33,16 +46,17 @@ public static class WebAppExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapStaticAssets();
+        var policy = ContentSecurityPolicyFor(app.Services.GetRequiredService<IOptions<PaymentOptions>>().Value.Gateway);
         foreach (var page in Pages)
         {
-            app.MapGet(page, context => ShellAsync(context, StatusCodes.Status200OK)).ExcludeFromDescription();
+            app.MapGet(page, context => ShellAsync(context, StatusCodes.Status200OK, policy)).ExcludeFromDescription();
         }
 
-        app.MapFallback("{*path:regex(^(?!api(/|$)).*$)}", context => ShellAsync(context, StatusCodes.Status404NotFound)).ExcludeFromDescription();
+        app.MapFallback("{*path:regex(^(?!api(/|$)).*$)}", context => ShellAsync(context, StatusCodes.Status404NotFound, policy)).ExcludeFromDescription();
         return app;
     }
 
-    private static async Task ShellAsync(HttpContext context, int status)
+    private static async Task ShellAsync(HttpContext context, int status, string policy)
     {
         var shell = context.RequestServices.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider.GetFileInfo("index.html");
         if (!shell.Exists)
@@ -54,7 +68,7 @@ public static class WebAppExtensions
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/html; charset=utf-8";
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = policy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         headers.CacheControl = "no-cache";

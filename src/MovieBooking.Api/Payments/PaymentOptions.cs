@@ -25,7 +25,8 @@ public sealed class PaymentOptions : IValidatableObject
             SandboxGateway.GatewayName => Missing(("Payments:Sandbox:KeySecret", Sandbox.KeySecret), ("Payments:Sandbox:WebhookSecret", Sandbox.WebhookSecret)),
             RazorpayGateway.GatewayName => Missing(("Payments:Razorpay:KeyId", Razorpay.KeyId), ("Payments:Razorpay:KeySecret", Razorpay.KeySecret),
                 ("Payments:Razorpay:WebhookSecret", Razorpay.WebhookSecret)),
-            StripeGateway.GatewayName => Missing(("Payments:Stripe:SecretKey", Stripe.SecretKey), ("Payments:Stripe:WebhookSecret", Stripe.WebhookSecret)),
+            StripeGateway.GatewayName => Missing(("Payments:Stripe:SecretKey", Stripe.SecretKey), ("Payments:Stripe:WebhookSecret", Stripe.WebhookSecret),
+                ("Payments:Stripe:PublishableKey", Stripe.PublishableKey)),
             _ => null,
         };
         if (Gateway is not (SandboxGateway.GatewayName or RazorpayGateway.GatewayName or StripeGateway.GatewayName))
@@ -90,6 +91,8 @@ public sealed class RazorpaySettings
 public sealed class StripeSettings
 {
     public string? SecretKey { get; set; }
+
+    /// <summary>The web app's Stripe.js draws the card form with it (<c>pk_…</c>, public by design).</summary>
     public string? PublishableKey { get; set; }
     public string? WebhookSecret { get; set; }
 

@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
@@ -31,7 +34,7 @@ public static class SandboxApi
             .WithSummary("The sandbox's own record of the order: created, failed or paid, with its payment and refunds.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         sandbox.MapGet("/", CheckoutPageAsync)
-            .WithSummary("The hosted checkout page of the order (HTML): its amount, with Pay and Fail buttons that call pay.")
+            .WithSummary("The hosted checkout page of the order (HTML): its amount, with Pay and Fail buttons that call pay, then go back to returnUrl (a path on this site) with the answer in its query.")
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
@@ -76,32 +79,72 @@ public static class SandboxApi
         return TypedResults.Ok(new SandboxOrderResponse(order.OrderId, order.Amount, order.Currency, order.Status, order.PaymentId, refunds));
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CheckoutPageAsync(
-        string orderId, MovieBookingDb db, CancellationToken cancellationToken)
+    /// <summary>
+    /// The hosted checkout, as a real gateway's page: the order's amount with Pay and Fail. With <c>returnUrl</c> (a
+    /// path on this site, like Razorpay's <c>callback_url</c>) the page goes back there when it is done, with the
+    /// checkout's answer in the query: <c>orderId</c>, <c>paymentId</c> and <c>signature</c> for a captured payment,
+    /// <c>orderId</c> and <c>status=failed</c> for a declined one. Without it, the page shows the answer.
+    /// </summary>
+    private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> CheckoutPageAsync(
+        string orderId, [FromQuery] string? returnUrl, HttpContext context, MovieBookingDb db, CancellationToken cancellationToken)
     {
+        if (returnUrl is not null && !IsLocalPath(returnUrl))
+        {
+            return ApiProblems.Invalid("returnUrl", "The return address is a path on this site, such as /bookings/{id}.");
+        }
+
         var order = await db.SandboxOrders.AsNoTracking().FirstOrDefaultAsync(o => o.OrderId == orderId, cancellationToken);
         if (order is null)
         {
             return ApiProblems.NotFound("Order", orderId);
         }
 
-        var id = WebUtility.HtmlEncode(order.OrderId);
-        var amount = (order.Amount / 100m).ToString("N2", System.Globalization.CultureInfo.InvariantCulture);
+        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = $"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
+            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        headers.CacheControl = "no-store";
+        headers["Referrer-Policy"] = "no-referrer";
+        var amount = (order.Amount / 100m).ToString("N2", CultureInfo.InvariantCulture);
+        var back = returnUrl is null ? "" : $"""<p><a href="{WebUtility.HtmlEncode(returnUrl)}">Go back without paying</a></p>""";
         var html = $$"""
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>Sandbox checkout</title>
-            <style>body{font-family:system-ui;max-width:32rem;margin:3rem auto}button{font-size:1rem;margin-right:1rem;padding:.5rem 1.5rem}</style></head>
-            <body><h1>Sandbox checkout</h1>
-            <p>Order <code>{{id}}</code>: <strong>{{WebUtility.HtmlEncode(order.Currency)}} {{amount}}</strong> ({{WebUtility.HtmlEncode(order.Status)}})</p>
-            <button onclick="pay('success')">Pay</button><button onclick="pay('failure')">Fail</button>
-            <pre id="answer"></pre>
-            <script>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Sandbox checkout</title>
+            <style nonce="{{nonce}}">body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+            button{font-size:1rem;margin:0 1rem 1rem 0;padding:.6rem 1.6rem;min-height:44px}#pay{background:#05622b;color:#fff;border:0;border-radius:4px}</style></head>
+            <body><main>
+            <h1>Sandbox checkout</h1>
+            <p>This development gateway takes no money.</p>
+            <p>Order <code>{{WebUtility.HtmlEncode(order.OrderId)}}</code>: <strong>{{WebUtility.HtmlEncode(order.Currency)}} {{amount}}</strong> ({{WebUtility.HtmlEncode(order.Status)}})</p>
+            <button type="button" id="pay">Pay</button><button type="button" id="fail">Fail</button>
+            {{back}}
+            <p id="answer" role="status"></p>
+            </main>
+            <script nonce="{{nonce}}">
+            const returnUrl = {{System.Text.Json.JsonSerializer.Serialize(returnUrl)}};
             async function pay(outcome) {
+              for (const b of document.querySelectorAll('button')) b.disabled = true;
               const r = await fetch(location.pathname.replace(/\/$/, '') + '/pay', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({outcome})});
-              document.getElementById('answer').textContent = JSON.stringify(await r.json(), null, 2);
+              const answer = await r.json();
+              if (r.ok && returnUrl) {
+                const query = answer.status === 'captured'
+                  ? {orderId: answer.orderId, paymentId: answer.paymentId, signature: answer.signature}
+                  : {orderId: answer.orderId, status: 'failed'};
+                location.assign(returnUrl + (returnUrl.includes('?') ? '&' : '?') + new URLSearchParams(query));
+                return;
+              }
+              document.getElementById('answer').textContent = JSON.stringify(answer, null, 2);
+              for (const b of document.querySelectorAll('button')) b.disabled = false;
             }
+            document.getElementById('pay').addEventListener('click', () => pay('success'));
+            document.getElementById('fail').addEventListener('click', () => pay('failure'));
             </script></body></html>
             """;
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
+
+    /// <summary>A path on this site: rooted, and neither protocol-relative (<c>//host</c>) nor a backslash trick.</summary>
+    private static bool IsLocalPath(string url) =>
+        url.Length > 0 && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
 }

@@ -28,13 +28,11 @@ public sealed class StripeGateway(IStripeClient stripe, IOptions<PaymentOptions>
             AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
             Metadata = new Dictionary<string, string> { ["booking_id"] = request.BookingId.ToString(), ["payment_id"] = request.PaymentId.ToString() },
         }, new RequestOptions { IdempotencyKey = request.PaymentId.ToString() }, cancellationToken);
-        var checkout = new Dictionary<string, string> { ["clientSecret"] = intent.ClientSecret };
-        if (!string.IsNullOrEmpty(Settings.PublishableKey))
+        return new GatewayOrder(intent.Id, new Dictionary<string, string>
         {
-            checkout["publishableKey"] = Settings.PublishableKey;
-        }
-
-        return new GatewayOrder(intent.Id, checkout);
+            ["clientSecret"] = intent.ClientSecret,
+            ["publishableKey"] = Settings.PublishableKey!,
+        });
     }
 
     /// <summary>Stripe's client gets no signature to send back; the intent itself is read and must have succeeded.</summary>

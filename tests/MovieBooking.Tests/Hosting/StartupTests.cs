@@ -89,6 +89,17 @@ public sealed class StartupTests : IDisposable
         Assert.True(failure.ToString().Contains(named, StringComparison.Ordinal), $"The failure does not name {named}: {failure}");
     }
 
+    [Fact]
+    public async Task Stripe_without_the_publishable_key_its_card_form_needs_does_not_start()
+    {
+        var settings = Sqlite(Path.Combine(_directory, "stripe.db"));
+        settings["Payments:Gateway"] = "stripe";
+        settings["Payments:Stripe:SecretKey"] = "sk_test_configured";
+        settings["Payments:Stripe:WebhookSecret"] = "whsec_configured";
+        var failure = await StartupFailureAsync(settings);
+        Assert.Contains("Payments:Stripe:PublishableKey is required for the stripe gateway", failure.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Why the app would not start. When the host fails at once, WebApplicationFactory can report a disposed
     /// object instead, such as its service provider (a race in its failure path, dotnet/aspnetcore#33494); the start is

@@ -76,6 +76,38 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
+    public async Task The_sandbox_checkout_page_goes_back_only_to_a_path_on_this_site()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "B1");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        var checkoutPage = payment.GetProperty("checkout").GetProperty("checkoutPage").GetString()!;
+        Assert.Equal($"/api/sandbox/orders/{orderId}", checkoutPage);
+        var back = $"/bookings/{booking.GetProperty("id").GetString()}";
+
+        using var page = await _anonymous.GetAsync(new Uri($"{checkoutPage}?returnUrl={Uri.EscapeDataString(back)}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Matches("script-src 'nonce-[A-Za-z0-9+/=]+';", policy);
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains($"const returnUrl = \"{back}\";", html, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"{back}\">Go back without paying</a>", html, StringComparison.Ordinal);
+
+        // Anywhere else would make the checkout an open redirect.
+        foreach (var elsewhere in new[] { "https://evil.example/x", "//evil.example/x", "/\\evil.example/x", "javascript:alert(1)", "bookings/1" })
+        {
+            using var refused = await _anonymous.GetAsync(new Uri($"{checkoutPage}?returnUrl={Uri.EscapeDataString(elsewhere)}", UriKind.Relative));
+            var problem = await refused.ReadProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("returnUrl", out _), elsewhere);
+        }
+
+        await _anonymous.GetProblemAsync($"/api/sandbox/orders/order_unknown?returnUrl={Uri.EscapeDataString(back)}", HttpStatusCode.NotFound);
+        Assert.Equal("PENDING_PAYMENT", await StatusAsync(shoppers[0], booking.GetProperty("id").GetString()));
+    }
+
+    [Fact]
     public async Task A_forged_or_mismatched_signature_changes_nothing()
     {
         var (show, shoppers) = await FreshShowAsync();

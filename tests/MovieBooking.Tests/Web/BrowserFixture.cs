@@ -31,7 +31,7 @@ public class BrowserFixture : IAsyncLifetime
     /// </summary>
     private static readonly Dictionary<string, string> Defaults = new() { ["Tickets__CheckInOpensBefore"] = "7.00:00:00" };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Service = ServiceProcess.Start(new Dictionary<string, string>(Defaults.Concat(Settings).GroupBy(p => p.Key).Select(g => g.Last())));
         await Service.WaitUntilReadyAsync();
@@ -59,7 +59,7 @@ public class BrowserFixture : IAsyncLifetime
         return new BrowserSession(context, page);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

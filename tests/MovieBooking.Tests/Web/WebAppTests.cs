@@ -35,10 +35,16 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await Expect(page.Locator("#countdown")).ToContainTextAsync("Held for");
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
             await Expect(page.Locator("table.price")).ToContainTextAsync("Convenience fee");
-            await page.Locator("button[data-action='start-payment']").ClickAsync();
-            await page.Locator("button[data-action='pay']").ClickAsync();
+            // The gateway's own checkout (the sandbox's page here) takes the money and sends the buyer back.
+            await page.Locator("#panel button[data-action='pay']").ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sandbox checkout" })).ToBeVisibleAsync();
+            var checkoutViolations = await buyer.SeriousAccessibilityViolationsAsync();
+            Assert.True(checkoutViolations.Count == 0, string.Join("\n", checkoutViolations));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
 
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your ticket" })).ToBeVisibleAsync();
+            // The gateway's one-time answer is gone from the address once verified.
+            Assert.Matches(@"/bookings/[0-9a-f-]{36}$", page.Url);
             await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
             await buyer.ScreenshotForDocsAsync("ticket");
             var ticketViolations = await buyer.SeriousAccessibilityViolationsAsync();
@@ -67,6 +73,50 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await Expect(page.Locator(".booking").First).ToContainTextAsync("Confirmed");
             var listViolations = await buyer.SeriousAccessibilityViolationsAsync();
             Assert.True(listViolations.Count == 0, string.Join("\n", listViolations));
+            Assert.Empty(buyer.Errors);
+        });
+    }
+
+    [Fact]
+    public async Task Leaving_the_checkout_keeps_the_booking_payable_and_a_declined_payment_releases_the_seats()
+    {
+        var show = await BookableShowAsync();
+        await using var buyer = await browser.NewSessionAsync(BrowserFixture.Phone);
+        await buyer.KeepingEvidenceAsync(nameof(Leaving_the_checkout_keeps_the_booking_payable_and_a_declined_payment_releases_the_seats), async () =>
+        {
+            var page = buyer.Page;
+            await page.GotoAsync($"/shows/{show}");
+            var seatId = await page.Locator(".seat.status-AVAILABLE").Nth(9).GetAttributeAsync("data-id");
+            await page.Locator($".seat[data-id='{seatId}']").ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+            await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+            await page.Locator("#panel button[data-action='pay']").ClickAsync();
+
+            // Back from the checkout without paying: the booking still awaits payment, and says for how long.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Go back without paying" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your booking" })).ToBeVisibleAsync();
+            await Expect(page.Locator("main")).ToContainTextAsync("Pending payment");
+            await Expect(page.Locator("#countdown")).ToContainTextAsync("Seats held for");
+            var bookingUrl = page.Url;
+
+            // My bookings offers to pay it; the checkout is opened again and this time the payment is declined.
+            await page.GotoAsync("/bookings");
+            await page.Locator(".booking", new() { HasText = seatId! }).First.GetByRole(AriaRole.Link, new() { Name = "Pay now" }).ClickAsync();
+            Assert.Equal(bookingUrl, page.Url);
+            await page.Locator("main button[data-action='pay']").ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Fail", Exact = true }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The payment did not go through, so nothing was charged and the seats were released.");
+            await Expect(page.Locator("main")).ToContainTextAsync("Status: Failed");
+            Assert.Equal(bookingUrl, page.Url);
+            var violations = await buyer.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+            using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+            var map = await http.GetFromJsonAsync<JsonElement>($"/api/shows/{show}/seats");
+            var seat = map.GetProperty("rows").EnumerateArray().SelectMany(r => r.GetProperty("seats").EnumerateArray())
+                .Single(s => s.GetProperty("id").GetString() == seatId);
+            Assert.Equal("AVAILABLE", seat.GetProperty("status").GetString());
             Assert.Empty(buyer.Errors);
         });
     }

@@ -51,3 +51,14 @@ export function seatList(seats) {
 export function escape(text) {
   return String(text ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
+
+/** A booking's price breakdown as the API gives it: seats, convenience fee, GST on the fee, total. */
+export function priceTable(price) {
+  return `
+    <table class="price"><tbody>
+      <tr><th scope="row">Seats</th><td>${money(price.seats, price.currency)}</td></tr>
+      <tr><th scope="row">Convenience fee</th><td>${money(price.convenienceFee, price.currency)}</td></tr>
+      <tr><th scope="row">GST on the fee</th><td>${money(price.tax, price.currency)}</td></tr>
+      <tr class="total"><th scope="row">Total</th><td>${money(price.total, price.currency)}</td></tr>
+    </tbody></table>`;
+}

@@ -1,13 +1,100 @@
-// A confirmed booking's ticket: show, theatre, seats and the signed QR code the theatre scans.
+// One booking: where a gateway's checkout comes back to (its answer is verified here), the summary and payment of a
+// booking awaiting it, and the ticket of a confirmed one with the signed QR code the theatre scans.
 
-import { getJson, blobUrl } from '../api.js';
-import { escape, dateTime, seatList } from '../format.js';
+import { getJson, postJson, blobUrl, ApiError } from '../api.js';
+import { escape, money, dateTime, seatList, titleCase, priceTable } from '../format.js';
+import { pay, answerIn } from '../checkout.js';
 
-export async function render(main, { parameters: [bookingId], app }) {
-  if (!await app.signedInFor(main, 'Your ticket', 'Sign in to see your ticket.')) return;
+const outcomes = {
+  FAILED: 'The payment did not go through, so nothing was charged and the seats were released.',
+  EXPIRED: 'This booking was not paid in time, so its seats were released.',
+  CANCELLED: 'This booking was cancelled.',
+  REFUNDED: 'This booking was cancelled and refunded.',
+};
 
+export async function render(main, { parameters: [bookingId], query, app }) {
+  if (!await app.signedInFor(main, 'Your booking', 'Sign in to see your booking.')) return;
+
+  let notice = null;
+  let timer = null;
+  // <main> outlives the page: its listener goes when the page does.
+  const gone = new AbortController();
+  const answer = answerIn(query);
+  if (answer) {
+    // The address held the gateway's one-time answer; a reload or the back button must not send it again.
+    history.replaceState({}, '', location.pathname);
+    if (answer.verify) {
+      try {
+        await postJson('/api/payments/verify', answer.verify, { auth: true });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        notice = { kind: 'error', text: error.humanMessage };
+      }
+    }
+  }
+
+  const booking = await getJson(`/api/bookings/${bookingId}`, { auth: true });
+  if (booking.status === 'CONFIRMED') {
+    await drawTicket(main, bookingId);
+    return undefined;
+  }
+
+  function draw() {
+    const p = booking.price;
+    const outcome = outcomes[booking.status];
+    main.innerHTML = `
+      <h1>Your booking</h1>
+      ${notice ? `<p class="${notice.kind}" role="${notice.kind === 'error' ? 'alert' : 'status'}">${escape(notice.text)}</p>` : ''}
+      ${outcome ? `<p class="error" role="alert">${escape(outcome)}</p>` : ''}
+      <p>Seats ${escape(seatList(booking.seats))} · Status: <strong>${escape(titleCase(booking.status))}</strong></p>
+      ${priceTable(p)}
+      ${booking.status === 'PENDING_PAYMENT'
+        ? `<p id="countdown" class="countdown"></p>
+           <div id="checkout"><button type="button" class="primary" data-action="pay">Pay ${money(p.total, p.currency)}</button></div>`
+        : `<p><a href="/shows/${booking.showId}">Choose seats again</a> · <a href="/bookings">All my bookings</a></p>`}`;
+    tick();
+  }
+
+  function tick() {
+    const target = main.querySelector('#countdown');
+    if (!target) return;
+    const left = Date.parse(booking.expiresAt) - Date.now();
+    if (left <= 0) {
+      booking.status = 'EXPIRED';
+      draw();
+      return;
+    }
+    const seconds = Math.ceil(left / 1000);
+    target.textContent = `Seats held for ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} more`;
+  }
+
+  main.addEventListener('click', async event => {
+    const button = event.target.closest('button[data-action="pay"]');
+    if (!button) return;
+    button.disabled = true;
+    try {
+      await pay(booking, main.querySelector('#checkout'), { onClosed: () => { button.disabled = false; } });
+    } catch (error) {
+      notice = { kind: 'error', text: error instanceof ApiError ? error.humanMessage : error.message };
+      app.announce(notice.text);
+      draw();
+    }
+  }, { signal: gone.signal });
+
+  draw();
+  timer = setInterval(tick, 1000);
+  return {
+    leave() {
+      clearInterval(timer);
+      gone.abort();
+    },
+  };
+}
+
+async function drawTicket(main, bookingId) {
   const ticket = await getJson(`/api/bookings/${bookingId}/ticket`, { auth: true });
   const qr = await blobUrl(`/api/bookings/${bookingId}/ticket/qr.png`);
+  document.title = 'Your ticket · Movie tickets';
   main.innerHTML = `
     <h1>Your ticket</h1>
     <p class="success" role="status">Booking confirmed. Show this code at the door.</p>

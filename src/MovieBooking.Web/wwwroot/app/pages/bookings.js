@@ -20,6 +20,7 @@ export async function render(main, { app }) {
             <p>Seats ${escape(seatList(b.seats))} · ${money(b.price.total, b.price.currency)}</p>
             <p>Status: <strong>${escape(titleCase(b.status))}</strong>${b.refund ? ` · refund ${money(b.refund.amount, b.price.currency)}` : ''}</p>
             ${b.status === 'CONFIRMED' ? `<p><a href="/bookings/${b.id}">Show ticket</a></p>` : ''}
+            ${b.status === 'PENDING_PAYMENT' ? `<p><a href="/bookings/${b.id}">Pay now</a></p>` : ''}
             ${b.cancellation.allowed
               ? `<button type="button" data-action="cancel" data-id="${b.id}" data-refund="${b.cancellation.refund}" data-currency="${b.price.currency}">Cancel booking</button>
                  ${b.cancellation.until ? `<span class="muted">until ${dateTime(b.cancellation.until)}</span>` : ''}`
@@ -28,6 +29,8 @@ export async function render(main, { app }) {
       </ul>`;
   }
 
+  // <main> outlives the page: its listener goes when the page does.
+  const gone = new AbortController();
   main.addEventListener('click', async event => {
     const button = event.target.closest('button[data-action="cancel"]');
     if (!button) return;
@@ -41,7 +44,8 @@ export async function render(main, { app }) {
     } catch (error) {
       await draw({ kind: 'error', text: error instanceof ApiError ? error.humanMessage : 'The booking could not be cancelled.' });
     }
-  });
+  }, { signal: gone.signal });
 
   await draw();
+  return { leave: () => gone.abort() };
 }

@@ -2,7 +2,8 @@
 // someone else takes turns unavailable here without a reload, and the page reconnects by itself.
 
 import { getJson, postJson, ApiError, session } from '../api.js';
-import { escape, money, dateTime, seatList, titleCase } from '../format.js';
+import { escape, money, dateTime, seatList, titleCase, priceTable } from '../format.js';
+import { pay } from '../checkout.js';
 
 /** What the service allows one person to hold of a show (Booking:MaxSeatsPerUser); the service enforces it. */
 const MaxSeats = 10;
@@ -137,18 +138,9 @@ export async function render(main, { parameters: [showId], app }) {
       html += `
         <h2>Your booking</h2>
         <p>Seats ${escape(seatList(booking.seats))}</p>
-        <table class="price"><tbody>
-          <tr><th scope="row">Seats</th><td>${money(p.seats, p.currency)}</td></tr>
-          <tr><th scope="row">Convenience fee</th><td>${money(p.convenienceFee, p.currency)}</td></tr>
-          <tr><th scope="row">GST on the fee</th><td>${money(p.tax, p.currency)}</td></tr>
-          <tr class="total"><th scope="row">Total</th><td>${money(p.total, p.currency)}</td></tr>
-        </tbody></table>
+        ${priceTable(p)}
         <p id="countdown" class="countdown"></p>
-        ${booking.payment
-          ? `<div class="checkout"><h3>Sandbox checkout</h3><p>This development gateway takes no money.</p>
-              <button type="button" class="primary" data-action="pay">Pay ${money(p.total, p.currency)}</button>
-              <button type="button" data-action="decline">Decline</button></div>`
-          : `<button type="button" class="primary" data-action="start-payment">Pay ${money(p.total, p.currency)}</button>`}`;
+        <div id="checkout"><button type="button" class="primary" data-action="pay">Pay ${money(p.total, p.currency)}</button></div>`;
     } else if (hold) {
       html += `
         <h2>Seats held for you</h2>
@@ -200,30 +192,24 @@ export async function render(main, { parameters: [showId], app }) {
         app.announce(`Seats ${seatList(hold.seatIds)} are held for you.`);
       } else if (action === 'book') {
         booking = await postJson('/api/bookings', { holdId: hold.holdId }, { auth: true });
-      } else if (action === 'start-payment') {
-        booking.payment = await postJson(`/api/bookings/${booking.id}/payments`, undefined, { auth: true });
-      } else if (action === 'pay' || action === 'decline') {
-        const answer = await postJson(`/api/sandbox/orders/${booking.payment.orderId}/pay`, { outcome: action === 'pay' ? 'success' : 'failure' });
-        if (action === 'pay') {
-          await postJson('/api/payments/verify', { orderId: answer.orderId, paymentId: answer.paymentId, signature: answer.signature }, { auth: true });
-          app.navigate(`/bookings/${booking.id}`);
-          return;
-        }
-        hold = null;
-        booking = null;
-        message = { kind: 'error', text: 'The payment was declined, so the seats were released. You can choose seats again.' };
+      } else if (action === 'pay') {
+        // The gateway's checkout takes over (or draws its form in the panel) and comes back to the booking's page.
+        panel.querySelector('button[data-action="pay"]').disabled = true;
+        await pay(booking, panel.querySelector('#checkout'), { onClosed: drawPanel });
+        return;
       }
     } catch (error) {
       if (!(error instanceof ApiError)) {
         if (error?.message === 'Sign-in cancelled') return;
-        throw error;
+        // Only the gateway's script failing to load is expected here; anything else is a defect to report.
+        if (action !== 'pay') throw error;
       }
-      const unavailable = error.problem.unavailableSeats;
+      const unavailable = error.problem?.unavailableSeats;
       if (error.status === 409 && Array.isArray(unavailable)) {
         for (const id of unavailable) selected.delete(id);
         message = { kind: 'error', text: `Sorry, ${unavailable.length > 1 ? 'seats' : 'seat'} ${seatList(unavailable)} ${unavailable.length > 1 ? 'were' : 'was'} just taken. Nothing was held; please choose again.` };
-      } else if (error.status === 409 && action === 'pay') {
-        message = { kind: 'error', text: error.humanMessage };
+      } else if (!(error instanceof ApiError)) {
+        message = { kind: 'error', text: error.message, retry: action };
       } else {
         // A busy or briefly unavailable service: the same step can simply be tried again.
         message = { kind: 'error', text: error.humanMessage, retry: error.status === 429 || error.status >= 500 ? action : null };
