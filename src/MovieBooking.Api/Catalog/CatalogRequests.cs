@@ -40,14 +40,14 @@ public sealed record CreateShowRequest(
     DateTimeOffset? EndsAt,
     [property: Required, StringLength(40, MinimumLength = 2)] string Language,
     [property: Required, StringLength(20, MinimumLength = 2)] string Format,
-    [property: Required] List<CategoryPrice> Prices);
+    [property: MaxLength(3)] List<CategoryPrice>? Prices);
 
 public sealed record UpdateShowRequest(
     [property: Required] DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt,
     [property: Required, StringLength(40, MinimumLength = 2)] string Language,
     [property: Required, StringLength(20, MinimumLength = 2)] string Format,
-    [property: Required] List<CategoryPrice> Prices);
+    [property: MaxLength(3)] List<CategoryPrice>? Prices);
 
 /// <summary>An IANA time zone id this machine knows, e.g. <c>Asia/Kolkata</c>.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]

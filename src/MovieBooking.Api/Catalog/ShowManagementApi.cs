@@ -4,6 +4,7 @@ using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Payments;
+using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Catalog;
@@ -15,10 +16,10 @@ public static class ShowManagementApi
     {
         var api = routes.MapGroup("/api/shows").WithTags("Shows").RequireAuthorization(Policies.TheatreManager);
         api.MapPost("/", CreateShowAsync)
-            .WithSummary("Schedules a show on a screen with a price for each seat category; its seat inventory is created with it.")
+            .WithSummary("Schedules a show on a screen with a price for each seat category, or without prices to take them from the screen's price plan for its start; its seat inventory is created with it.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPut("/{showId:guid}", UpdateShowAsync)
-            .WithSummary("Changes a show's time, language, format or prices. Its time cannot move once seats are sold or held.")
+            .WithSummary("Changes a show's time, language, format or prices (omitted: unchanged). Its time cannot move once seats are sold or held.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/{showId:guid}/cancel", CancelShowAsync)
@@ -32,7 +33,7 @@ public static class ShowManagementApi
         return api;
     }
 
-    private sealed record ScreenFacts(Guid Id, Guid OwnerId, List<SeatCategory> Categories);
+    private sealed record ScreenFacts(Guid Id, Guid OwnerId, string TimeZone, List<SeatCategory> Categories);
 
     private sealed record MovieFacts(int DurationMinutes, List<string> Languages);
 
@@ -59,8 +60,22 @@ public static class ShowManagementApi
 
         var startsAt = request.StartsAt!.Value.ToUniversalTime();
         var endsAt = request.EndsAt?.ToUniversalTime() ?? startsAt.AddMinutes(movie.DurationMinutes);
-        var errors = ShowRules.Validate(startsAt, endsAt, request.Language, request.Prices, movie.DurationMinutes, movie.Languages,
+        // Explicit prices win; without them the screen's plan prices the show for its start, in the city's time.
+        var prices = request.Prices;
+        if (prices is null && await db.PricePlans.AsNoTracking().FirstOrDefaultAsync(p => p.ScreenId == screen.Id, cancellationToken) is { } plan)
+        {
+            prices = [.. plan.Rules.PricesAt(CityTime.ToLocal(startsAt, screen.TimeZone).DateTime)];
+        }
+
+        var errors = ShowRules.Validate(startsAt, endsAt, request.Language, prices, movie.DurationMinutes, movie.Languages,
             screen.Categories.ToHashSet(), time.GetUtcNow());
+        if (request.Prices is null && errors.Remove("prices"))
+        {
+            errors["prices"] = [prices is null
+                ? "Give a price for each seat category, or set a price plan for the screen."
+                : "The screen's price plan does not price every seat category of its layout; give prices or update the plan."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -82,7 +97,7 @@ public static class ShowManagementApi
             Language = movie.Languages.First(l => l.Equals(request.Language.Trim(), StringComparison.OrdinalIgnoreCase)),
             Format = request.Format.Trim(),
         };
-        show.Prices.AddRange(request.Prices.Select(p => new ShowPrice { Category = p.Category, Amount = p.Amount }));
+        show.Prices.AddRange(prices!.Select(p => new ShowPrice { Category = p.Category, Amount = p.Amount }));
         db.Shows.Add(show);
         await db.SaveChangesAsync(cancellationToken);
         await ShowInventory.MaterialiseAsync(db, show.Id, cancellationToken);
@@ -115,7 +130,8 @@ public static class ShowManagementApi
         var now = time.GetUtcNow();
         var startsAt = request.StartsAt!.Value.ToUniversalTime();
         var endsAt = request.EndsAt?.ToUniversalTime() ?? startsAt.AddMinutes(show.Movie!.DurationMinutes);
-        var errors = ShowRules.Validate(startsAt, endsAt, request.Language, request.Prices, show.Movie!.DurationMinutes, show.Movie.Languages,
+        var prices = request.Prices ?? [.. show.Prices.Select(p => new CategoryPrice(p.Category, p.Amount))];
+        var errors = ShowRules.Validate(startsAt, endsAt, request.Language, prices, show.Movie!.DurationMinutes, show.Movie.Languages,
             screen.Categories.ToHashSet(), now);
         if (errors.Count > 0)
         {
@@ -140,7 +156,7 @@ public static class ShowManagementApi
         show.Format = request.Format.Trim();
         foreach (var price in show.Prices)
         {
-            price.Amount = request.Prices.Single(p => p.Category == price.Category).Amount;
+            price.Amount = prices.Single(p => p.Category == price.Category).Amount;
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -206,14 +222,15 @@ public static class ShowManagementApi
 
     private static async Task<ScreenFacts?> ScreenFactsAsync(MovieBookingDb db, Guid screenId, CancellationToken cancellationToken)
     {
-        var ownerId = await db.Screens.Where(s => s.Id == screenId).Select(s => (Guid?)s.Theatre!.OwnerId).FirstOrDefaultAsync(cancellationToken);
-        if (ownerId is null)
+        var owner = await db.Screens.Where(s => s.Id == screenId)
+            .Select(s => new { s.Theatre!.OwnerId, s.Theatre.City!.TimeZone }).FirstOrDefaultAsync(cancellationToken);
+        if (owner is null)
         {
             return null;
         }
 
         var categories = await db.ScreenSeats.Where(s => s.ScreenId == screenId).Select(s => s.Category).Distinct().ToListAsync(cancellationToken);
-        return new ScreenFacts(screenId, ownerId.Value, categories);
+        return new ScreenFacts(screenId, owner.OwnerId, owner.TimeZone, categories);
     }
 
     private static Task<Guid?> OwnerOfAsync(MovieBookingDb db, Guid showId, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Pricing;
 
 namespace MovieBooking.Api.Catalog;
 
@@ -48,6 +49,7 @@ public static class CatalogExtensions
         routes.MapShowManagementApi();
         routes.MapStaffApi();
         routes.MapScreensApi();
+        routes.MapPricePlansApi();
         return routes;
     }
 }

@@ -4,6 +4,7 @@ using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Payments;
+using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
 using MovieBooking.Api.Tickets;
 
@@ -23,6 +24,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<Show> Shows => Set<Show>();
     public DbSet<ShowPrice> ShowPrices => Set<ShowPrice>();
     public DbSet<ShowSeat> ShowSeats => Set<ShowSeat>();
+    public DbSet<PricePlan> PricePlans => Set<PricePlan>();
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();

@@ -99,4 +99,11 @@ public static class Accounts
 
     public static async Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
         await client.PutAsJsonAsync(new Uri(url, UriKind.Relative), body, HttpAssertions.Json);
+
+    /// <summary>Sends JSON exactly as written, for bodies no C# object would produce.</summary>
+    public static async Task<HttpResponseMessage> PutRawJsonAsync(this HttpClient client, string url, string json)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        return await client.PutAsync(new Uri(url, UriKind.Relative), content);
+    }
 }

@@ -966,6 +966,27 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.ToTable("sandbox_webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Pricing.PricePlan", b =>
+                {
+                    b.Property<Guid>("ScreenId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("screen_id");
+
+                    b.Property<string>("Rules")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rules");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ScreenId")
+                        .HasName("pk_price_plans");
+
+                    b.ToTable("price_plans", (string)null);
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Seating.ShowSeat", b =>
                 {
                     b.Property<Guid>("ShowId")
@@ -1191,6 +1212,16 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payments_bookings_booking_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Pricing.PricePlan", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Catalog.Screen", null)
+                        .WithOne()
+                        .HasForeignKey("MovieBooking.Api.Pricing.PricePlan", "ScreenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_price_plans_screens_screen_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Seating.ShowSeat", b =>
