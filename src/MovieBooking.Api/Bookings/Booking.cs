@@ -1,3 +1,5 @@
+using MovieBooking.Api.Pricing;
+
 namespace MovieBooking.Api.Bookings;
 
 /// <summary>Seats of one show bought (or being bought) by one user, made from one hold.</summary>
@@ -12,10 +14,29 @@ public sealed class Booking
 
     public BookingStatus Status { get; set; } = BookingStatus.PendingPayment;
     public required string Currency { get; init; }
-    public long SeatTotal { get; init; }
-    public long ConvenienceFee { get; init; }
-    public long Tax { get; init; }
-    public long Total { get; init; }
+
+    /// <summary>The tickets at their listed prices.</summary>
+    public long SeatTotal { get; set; }
+
+    /// <summary>What an offer takes off the tickets.</summary>
+    public long Discount { get; set; }
+
+    /// <summary>Food and drink, their tax included.</summary>
+    public long Food { get; set; }
+
+    public long ConvenienceFee { get; set; }
+
+    /// <summary>GST on the convenience fee, added to it.</summary>
+    public long Tax { get; set; }
+
+    /// <summary>GST included in the tickets' and the food's prices (for the invoice; not added).</summary>
+    public long TaxIncluded { get; set; }
+
+    /// <summary>What the customer pays: tickets less the discount, food, the fee and its tax.</summary>
+    public long Total { get; set; }
+
+    /// <summary>The priced lines, kept as they were priced, for the breakdown and the tax invoice.</summary>
+    public List<PriceLine> Lines { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When an unpaid booking lapses and its seats are freed (the hold's expiry).</summary>
@@ -34,6 +55,19 @@ public sealed class Booking
 
     public string? RefundReason { get; set; }
     public List<BookingSeat> Seats { get; init; } = [];
+
+    /// <summary>What cancelling a paid booking gives back: all of it, or all but the convenience fee and its tax.</summary>
+    public static long RefundOnCancel(long total, long convenienceFee, long tax, bool refundConvenienceFee) =>
+        refundConvenienceFee ? total : total - convenienceFee - tax;
+
+    /// <summary>Sets every amount from a quote.</summary>
+    public void Price(PriceQuote quote)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        (SeatTotal, Discount, Food, ConvenienceFee, Tax, TaxIncluded, Total) =
+            (quote.Seats, quote.Discount, quote.Food, quote.ConvenienceFee, quote.FeeTax, quote.TaxIncluded, quote.Total);
+        Lines = [.. quote.Lines];
+    }
 }
 
 /// <summary>

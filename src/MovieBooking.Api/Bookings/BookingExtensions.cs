@@ -1,5 +1,6 @@
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Bookings;
@@ -13,6 +14,10 @@ public static class BookingExtensions
         var services = builder.Services;
         services.AddOptions<BookingOptions>()
             .BindConfiguration(BookingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<TaxOptions>()
+            .BindConfiguration(TaxOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddMemoryCache();

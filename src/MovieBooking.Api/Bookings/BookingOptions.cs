@@ -23,10 +23,6 @@ public sealed class BookingOptions
     [Range(typeof(decimal), "0", "50", ErrorMessage = "Booking:ConvenienceFeePercent must be between 0 and 50.")]
     public decimal ConvenienceFeePercent { get; set; } = 1.5m;
 
-    /// <summary>GST on the convenience fee, in percent.</summary>
-    [Range(typeof(decimal), "0", "50", ErrorMessage = "Booking:GstPercent must be between 0 and 50.")]
-    public decimal GstPercent { get; set; } = 18m;
-
     /// <summary>How often the expiry sweeper looks for unpaid bookings past their expiry.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Booking:SweepInterval must be between 00:00:01 and 00:10:00.")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -19,20 +19,3 @@ public static class BookingLifecycle
 
     public static bool CanMove(BookingStatus from, BookingStatus to) => Next[from].Contains(to);
 }
-
-/// <summary>Seat prices plus a convenience fee (per ticket plus a share of the seat total) and GST on the fee.</summary>
-public sealed record PriceBreakdown(string Currency, long Seats, long ConvenienceFee, long Tax, long Total)
-{
-    public static PriceBreakdown For(IReadOnlyCollection<long> seatPrices, string currency, BookingOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(seatPrices);
-        ArgumentNullException.ThrowIfNull(options);
-        var seats = seatPrices.Sum();
-        var fee = options.ConvenienceFeePerTicket * seatPrices.Count + RoundHalfUp(seats * options.ConvenienceFeePercent / 100m);
-        var tax = RoundHalfUp(fee * options.GstPercent / 100m);
-        return new PriceBreakdown(currency, seats, fee, tax, seats + fee + tax);
-    }
-
-    /// <summary>Minor units are whole; half a paisa rounds up, as invoices do.</summary>
-    private static long RoundHalfUp(decimal amount) => (long)decimal.Round(amount, 0, MidpointRounding.AwayFromZero);
-}

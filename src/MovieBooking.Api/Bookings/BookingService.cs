@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
 using MovieBooking.Api.Tickets;
 
@@ -33,9 +34,12 @@ public sealed class BookingService(
     SeatChangeFeed changes,
     WriteGate gate,
     IOptions<BookingOptions> options,
+    IOptions<TaxOptions> tax,
     TimeProvider time,
     DomainEvents events)
 {
+    private ConvenienceFee Fee => new(options.Value.ConvenienceFeePerTicket, options.Value.ConvenienceFeePercent);
+
     public async Task<BookingOutcome> CreateAsync(Guid userId, Guid holdId, CancellationToken cancellationToken)
     {
         var hold = await holds.FindAsync(holdId, cancellationToken);
@@ -61,28 +65,24 @@ public sealed class BookingService(
             return new BookingOutcome.Conflict("Show not bookable", "The show has started or was cancelled.");
         }
 
-        var seatPrices = hold.SeatIds.Select(show.PriceOf).ToList();
-        var price = PriceBreakdown.For(seatPrices, show.Currency, options.Value);
+        var tickets = hold.SeatIds.Select(seat => new TicketItem(seat, show.Seats[seat].Category, show.PriceOf(seat))).ToList();
         var booking = new Booking
         {
             UserId = userId,
             ShowId = hold.ShowId,
             HoldId = holdId,
-            Currency = price.Currency,
-            SeatTotal = price.Seats,
-            ConvenienceFee = price.ConvenienceFee,
-            Tax = price.Tax,
-            Total = price.Total,
+            Currency = show.Currency,
             CreatedAt = now,
             UpdatedAt = now,
             ExpiresAt = hold.ExpiresAt,
         };
+        booking.Price(PriceCalculator.Quote(show.Currency, tickets, [], [], Fee, tax.Value));
         booking.Seats.AddRange(hold.SeatIds.Select((seat, i) => new BookingSeat
         {
             BookingId = booking.Id,
             ShowId = hold.ShowId,
             SeatId = seat,
-            Price = seatPrices[i],
+            Price = tickets[i].Price,
         }));
         if (!await holds.ClaimForBookingAsync(hold, now, cancellationToken))
         {

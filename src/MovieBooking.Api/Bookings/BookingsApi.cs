@@ -6,13 +6,24 @@ using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Payments;
+using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Bookings;
 
 public sealed record CreateBookingRequest([property: Required] Guid? HoldId);
 
-public sealed record BookingPrice(string Currency, long Seats, long ConvenienceFee, long Tax, long Total);
+/// <summary>
+/// A booking's price: the tickets at their listed prices, less an offer's discount, plus food and drink, the
+/// convenience fee and the GST on the fee (<c>tax</c>); <c>total</c> is what is paid. <c>taxIncluded</c> is the GST
+/// already inside the tickets' and the food's prices. <c>lines</c> itemise it, each with its taxable value and tax.
+/// </summary>
+public sealed record BookingPrice(
+    string Currency, long Seats, long Discount, long Food, long ConvenienceFee, long Tax, long Total, long TaxIncluded, IReadOnlyList<PriceLine> Lines)
+{
+    public static BookingPrice Of(Booking b) =>
+        new(b.Currency, b.SeatTotal, b.Discount, b.Food, b.ConvenienceFee, b.Tax, b.Total, b.TaxIncluded, b.Lines);
+}
 
 public sealed record BookingRefund(long Amount, string? Reason);
 
@@ -23,7 +34,7 @@ public sealed record BookingResponse(
 {
     public static BookingResponse From(Booking b, ShowFacts? show) => new(
         b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Select(s => s.SeatId).Order(SeatOrder.Instance)],
-        new BookingPrice(b.Currency, b.SeatTotal, b.ConvenienceFee, b.Tax, b.Total), Local(b.ExpiresAt, show), Local(b.CreatedAt, show),
+        BookingPrice.Of(b), Local(b.ExpiresAt, show), Local(b.CreatedAt, show),
         b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null);
 
     private static DateTimeOffset Local(DateTimeOffset instant, ShowFacts? show) => show?.Local(instant) ?? instant;
@@ -132,7 +143,8 @@ public static class BookingsApi
                 r.Booking.ShowId,
                 r.Booking.HoldId,
                 Seats = r.Booking.Seats.Select(s => s.SeatId).ToList(),
-                Price = new BookingPrice(r.Booking.Currency, r.Booking.SeatTotal, r.Booking.ConvenienceFee, r.Booking.Tax, r.Booking.Total),
+                Price = new BookingPrice(r.Booking.Currency, r.Booking.SeatTotal, r.Booking.Discount, r.Booking.Food, r.Booking.ConvenienceFee, r.Booking.Tax,
+                    r.Booking.Total, r.Booking.TaxIncluded, r.Booking.Lines),
                 r.Booking.ExpiresAt,
                 r.Booking.CreatedAt,
                 r.Booking.RefundAmount,
@@ -158,7 +170,8 @@ public static class BookingsApi
             {
                 BookingStatus.PendingPayment => new BookingCancellation(true, 0, null),
                 BookingStatus.Confirmed => new BookingCancellation(time.GetUtcNow() < until,
-                    paymentOptions.Value.RefundConvenienceFeeOnCancel ? price.Total : price.Seats, CityTime.ToLocal(until, timeZone)),
+                    Booking.RefundOnCancel(price.Total, price.ConvenienceFee, price.Tax, paymentOptions.Value.RefundConvenienceFeeOnCancel),
+                    CityTime.ToLocal(until, timeZone)),
                 _ => new BookingCancellation(false, 0, null),
             };
         }

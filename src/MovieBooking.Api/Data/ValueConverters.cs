@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace MovieBooking.Api.Data;
@@ -28,3 +30,25 @@ internal sealed class UpperSnakeCaseEnumConverter<TEnum>()
 internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
     value => value.ToUnixTimeMilliseconds(),
     value => DateTimeOffset.FromUnixTimeMilliseconds(value));
+
+/// <summary>The spelling of documents stored as JSON: camelCase, enums by their UPPER_SNAKE_CASE name, as the API writes.</summary>
+internal static class StoredJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false) },
+    };
+}
+
+/// <summary>Stores a value read and written whole (never queried inside) as one JSON document.</summary>
+internal sealed class JsonValueConverter<T>() : ValueConverter<T, string>(
+    value => JsonSerializer.Serialize(value, StoredJson.Options),
+    json => JsonSerializer.Deserialize<T>(json, StoredJson.Options)!)
+    where T : class;
+
+/// <summary>Two documents are equal when they serialise alike; a snapshot is a copy through JSON.</summary>
+internal sealed class JsonValueComparer<T>() : ValueComparer<T>(
+    (a, b) => JsonSerializer.Serialize(a, StoredJson.Options) == JsonSerializer.Serialize(b, StoredJson.Options),
+    value => JsonSerializer.Serialize(value, StoredJson.Options).GetHashCode(StringComparison.Ordinal),
+    value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, StoredJson.Options), StoredJson.Options)!)
+    where T : class;

@@ -49,7 +49,7 @@ public sealed partial class PaymentService
                 $"Bookings can be cancelled until {cutoff.TotalHours:0.##} hours before the show.");
         }
 
-        var refund = payments.Value.RefundConvenienceFeeOnCancel ? booking.Total : booking.SeatTotal;
+        var refund = Booking.RefundOnCancel(booking.Total, booking.ConvenienceFee, booking.Tax, payments.Value.RefundConvenienceFeeOnCancel);
         var unsold = await bookings.UnsellAsync(bookingId, refund, "Cancelled by the customer.", byCustomer: true,
             (paymentId, ct) => OweRefundAsync(paymentId, refund, ct), cancellationToken);
         switch (unsold)

@@ -72,6 +72,19 @@ public abstract class BookingsApiTests(AppFixture fixture) : BookingsApiTestsBas
         Assert.Equal(4_600, price.GetProperty("convenienceFee").GetInt64());
         Assert.Equal(828, price.GetProperty("tax").GetInt64());
         Assert.Equal(45_428, price.GetProperty("total").GetInt64());
+        Assert.Equal(0, price.GetProperty("discount").GetInt64());
+        Assert.Equal(0, price.GetProperty("food").GetInt64());
+
+        // Itemised as the tax invoice will be: GST included at 18 % in each ticket above ₹100, added to the fee.
+        var lines = price.GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(["TICKET", "TICKET", "CONVENIENCE_FEE"], lines.Select(l => l.GetProperty("kind").GetString()));
+        Assert.Equal("Seat A1 (CLASSIC)", lines[0].GetProperty("description").GetString());
+        Assert.Equal((15_000L, 18m, 12_712L, 2_288L), (lines[0].GetProperty("amount").GetInt64(), lines[0].GetProperty("taxRate").GetDecimal(),
+            lines[0].GetProperty("taxableValue").GetInt64(), lines[0].GetProperty("tax").GetInt64()));
+        Assert.Equal((4_600L, 828L, 5_428L), (lines[2].GetProperty("taxableValue").GetInt64(), lines[2].GetProperty("tax").GetInt64(),
+            lines[2].GetProperty("amount").GetInt64()));
+        Assert.Equal(45_428, lines.Sum(l => l.GetProperty("amount").GetInt64()));
+        Assert.Equal(2_288 + (25_000 - 21_186), price.GetProperty("taxIncluded").GetInt64());
 
         var id = booking.GetProperty("id").GetString();
         Assert.Equal(id, (await shoppers[0].GetJsonAsync($"/api/bookings/{id}")).GetProperty("id").GetString());

@@ -4,6 +4,7 @@ using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Pricing;
 
 namespace MovieBooking.Api.Data.Configurations;
 
@@ -14,6 +15,7 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         booking.Property(b => b.Currency).HasMaxLength(3).IsFixedLength();
         booking.HasIndex(b => b.HoldId).IsUnique();
         booking.Property(b => b.RefundReason).HasMaxLength(200);
+        booking.Property(b => b.Lines).HasConversion(new JsonValueConverter<List<PriceLine>>(), new JsonValueComparer<List<PriceLine>>());
         booking.HasIndex(b => new { b.UserId, b.CreatedAt });
         booking.HasIndex(b => new { b.Status, b.ExpiresAt });
         booking.HasOne<User>().WithMany().HasForeignKey(b => b.UserId).OnDelete(DeleteBehavior.Restrict);
@@ -22,7 +24,9 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         booking.ToTable(t =>
         {
             t.HasCheckConstraint("ck_bookings_status", $"status IN ({UpperSnakeCaseEnumConverter<BookingStatus>.SqlList})");
-            t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+            t.HasCheckConstraint("ck_bookings_amounts",
+                "seat_total >= 0 AND discount >= 0 AND discount <= seat_total AND food >= 0 AND convenience_fee >= 0 AND tax >= 0 "
+                + "AND tax_included >= 0 AND total = seat_total - discount + food + convenience_fee + tax");
             t.HasCheckConstraint("ck_bookings_refund", "refund_amount IS NULL OR (refund_amount >= 0 AND refund_amount <= total)");
         });
     }

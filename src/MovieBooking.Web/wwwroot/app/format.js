@@ -52,13 +52,16 @@ export function escape(text) {
   return String(text ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
-/** A booking's price breakdown as the API gives it: seats, convenience fee, GST on the fee, total. */
+/** A booking's price breakdown as the API gives it: seats, offer, food, convenience fee, GST on the fee, total. */
 export function priceTable(price) {
   return `
     <table class="price"><tbody>
       <tr><th scope="row">Seats</th><td>${money(price.seats, price.currency)}</td></tr>
+      ${price.discount > 0 ? `<tr class="discount"><th scope="row">Offer</th><td>−${money(price.discount, price.currency)}</td></tr>` : ''}
+      ${price.food > 0 ? `<tr><th scope="row">Food and drink</th><td>${money(price.food, price.currency)}</td></tr>` : ''}
       <tr><th scope="row">Convenience fee</th><td>${money(price.convenienceFee, price.currency)}</td></tr>
       <tr><th scope="row">GST on the fee</th><td>${money(price.tax, price.currency)}</td></tr>
       <tr class="total"><th scope="row">Total</th><td>${money(price.total, price.currency)}</td></tr>
-    </tbody></table>`;
+    </tbody></table>
+    <p class="muted">Includes ${money(price.taxIncluded, price.currency)} GST on the tickets${price.food > 0 ? ' and food' : ''}.</p>`;
 }

@@ -49,13 +49,26 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<long>("Discount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("discount");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<long>("Food")
+                        .HasColumnType("bigint")
+                        .HasColumnName("food");
+
                     b.Property<Guid>("HoldId")
                         .HasColumnType("uuid")
                         .HasColumnName("hold_id");
+
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("lines");
 
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("uuid")
@@ -88,6 +101,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("tax");
 
+                    b.Property<long>("TaxIncluded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tax_included");
+
                     b.Property<long>("Total")
                         .HasColumnType("bigint")
                         .HasColumnName("total");
@@ -118,7 +135,7 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
 
                     b.ToTable("bookings", null, t =>
                         {
-                            t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+                            t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND discount >= 0 AND discount <= seat_total AND food >= 0 AND convenience_fee >= 0 AND tax >= 0 AND tax_included >= 0 AND total = seat_total - discount + food + convenience_fee + tax");
 
                             t.HasCheckConstraint("ck_bookings_refund", "refund_amount IS NULL OR (refund_amount >= 0 AND refund_amount <= total)");
 

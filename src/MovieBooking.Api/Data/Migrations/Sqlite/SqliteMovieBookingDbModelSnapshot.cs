@@ -43,13 +43,26 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<long>("Discount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("discount");
+
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
+                    b.Property<long>("Food")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("food");
+
                     b.Property<Guid>("HoldId")
                         .HasColumnType("TEXT")
                         .HasColumnName("hold_id");
+
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lines");
 
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("TEXT")
@@ -82,6 +95,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("tax");
 
+                    b.Property<long>("TaxIncluded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tax_included");
+
                     b.Property<long>("Total")
                         .HasColumnType("INTEGER")
                         .HasColumnName("total");
@@ -112,7 +129,7 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
 
                     b.ToTable("bookings", null, t =>
                         {
-                            t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND convenience_fee >= 0 AND tax >= 0 AND total = seat_total + convenience_fee + tax");
+                            t.HasCheckConstraint("ck_bookings_amounts", "seat_total >= 0 AND discount >= 0 AND discount <= seat_total AND food >= 0 AND convenience_fee >= 0 AND tax >= 0 AND tax_included >= 0 AND total = seat_total - discount + food + convenience_fee + tax");
 
                             t.HasCheckConstraint("ck_bookings_refund", "refund_amount IS NULL OR (refund_amount >= 0 AND refund_amount <= total)");
 
