@@ -35,6 +35,11 @@ public sealed class Booking
     /// <summary>What the customer pays: tickets less the discount, food, the fee and its tax.</summary>
     public long Total { get; set; }
 
+    /// <summary>The offer code applied to the booking, if any; it counts as redeemed while the booking does (see <c>OfferService</c>).</summary>
+    public Guid? OfferId { get; set; }
+
+    public string? OfferCode { get; set; }
+
     /// <summary>The priced lines, kept as they were priced, for the breakdown and the tax invoice.</summary>
     public List<PriceLine> Lines { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }

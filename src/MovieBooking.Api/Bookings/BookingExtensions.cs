@@ -1,5 +1,6 @@
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Offers;
 using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
 
@@ -38,6 +39,7 @@ public static class BookingExtensions
         }
 
         services.AddScoped<BookingService>();
+        services.AddScoped<OfferService>();
         services.AddScoped<IdempotencyFilter>();
         services.AddSingleton<BookingExpiryService>();
         services.AddHostedService(sp => sp.GetRequiredService<BookingExpiryService>());
@@ -48,6 +50,7 @@ public static class BookingExtensions
     {
         routes.MapHoldsApi();
         routes.MapBookingsApi();
+        routes.MapOffersApi();
         return routes;
     }
 }

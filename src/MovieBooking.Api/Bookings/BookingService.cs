@@ -65,7 +65,7 @@ public sealed class BookingService(
             return new BookingOutcome.Conflict("Show not bookable", "The show has started or was cancelled.");
         }
 
-        var tickets = hold.SeatIds.Select(seat => new TicketItem(seat, show.Seats[seat].Category, show.PriceOf(seat))).ToList();
+        var tickets = hold.SeatIds.Order(SeatOrder.Instance).Select(seat => new TicketItem(seat, show.Seats[seat].Category, show.PriceOf(seat))).ToList();
         var booking = new Booking
         {
             UserId = userId,
@@ -77,12 +77,12 @@ public sealed class BookingService(
             ExpiresAt = hold.ExpiresAt,
         };
         booking.Price(PriceCalculator.Quote(show.Currency, tickets, [], [], Fee, tax.Value));
-        booking.Seats.AddRange(hold.SeatIds.Select((seat, i) => new BookingSeat
+        booking.Seats.AddRange(tickets.Select(ticket => new BookingSeat
         {
             BookingId = booking.Id,
             ShowId = hold.ShowId,
-            SeatId = seat,
-            Price = tickets[i].Price,
+            SeatId = ticket.SeatId,
+            Price = ticket.Price,
         }));
         if (!await holds.ClaimForBookingAsync(hold, now, cancellationToken))
         {
@@ -160,7 +160,8 @@ public sealed class BookingService(
     /// expired, failed or was cancelled unpaid confirms it only if every seat can still be sold to it. The ticket is
     /// issued in the same transaction.
     /// </summary>
-    public async Task<bool> ConfirmAsync(Guid bookingId, BookingStatus from, Guid? paymentId, CancellationToken cancellationToken)
+    /// <param name="paid">The amount the payment took: the booking is confirmed only while its total is still that.</param>
+    public async Task<bool> ConfirmAsync(Guid bookingId, BookingStatus from, Guid? paymentId, CancellationToken cancellationToken, long? paid = null)
     {
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
         if (booking is null || booking.Status != from || booking.RefundAmount is not null)
@@ -178,7 +179,7 @@ public sealed class BookingService(
         var seatIds = hold.SeatIds.ToList();
         using (var passage = await gate.EnterAsync(cancellationToken))
         {
-            if (!await SellAsync(booking, from, paymentId, seatIds, now, cancellationToken))
+            if (!await SellAsync(booking, from, paymentId, seatIds, now, paid, cancellationToken))
             {
                 return false;
             }
@@ -190,11 +191,11 @@ public sealed class BookingService(
     }
 
     private async Task<bool> SellAsync(
-        Booking booking, BookingStatus from, Guid? paymentId, List<string> seatIds, DateTimeOffset now, CancellationToken cancellationToken)
+        Booking booking, BookingStatus from, Guid? paymentId, List<string> seatIds, DateTimeOffset now, long? paid, CancellationToken cancellationToken)
     {
         var bookingId = booking.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await MoveAsync(bookingId, from, BookingStatus.Confirmed, cancellationToken, paymentId: paymentId))
+        if (!await MoveAsync(bookingId, from, BookingStatus.Confirmed, cancellationToken, paymentId: paymentId, total: paid))
         {
             return false;
         }
@@ -364,7 +365,7 @@ public sealed class BookingService(
     /// <summary>One guarded update: the status changes only if it still is <paramref name="from"/>.</summary>
     private async Task<bool> MoveAsync(
         Guid bookingId, BookingStatus from, BookingStatus to, CancellationToken cancellationToken,
-        long? refundAmount = null, string? refundReason = null, Guid? paymentId = null, bool cancelled = false)
+        long? refundAmount = null, string? refundReason = null, Guid? paymentId = null, bool cancelled = false, long? total = null)
     {
         if (!BookingLifecycle.CanMove(from, to))
         {
@@ -373,7 +374,7 @@ public sealed class BookingService(
 
         var now = time.GetUtcNow();
         return await db.Bookings
-            .Where(b => b.Id == bookingId && b.Status == from)
+            .Where(b => b.Id == bookingId && b.Status == from && (total == null || b.Total == total))
             .ExecuteUpdateAsync(b =>
             {
                 b.SetProperty(x => x.Status, to).SetProperty(x => x.UpdatedAt, now);

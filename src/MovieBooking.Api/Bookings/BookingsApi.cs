@@ -30,12 +30,12 @@ public sealed record BookingRefund(long Amount, string? Reason);
 /// <summary>A booking; its times in the show's city time, like every time about the show.</summary>
 public sealed record BookingResponse(
     Guid Id, BookingStatus Status, Guid ShowId, Guid HoldId, IReadOnlyList<string> Seats, BookingPrice Price, DateTimeOffset ExpiresAt,
-    DateTimeOffset CreatedAt, BookingRefund? Refund)
+    DateTimeOffset CreatedAt, BookingRefund? Refund, string? OfferCode)
 {
     public static BookingResponse From(Booking b, ShowFacts? show) => new(
         b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Select(s => s.SeatId).Order(SeatOrder.Instance)],
         BookingPrice.Of(b), Local(b.ExpiresAt, show), Local(b.CreatedAt, show),
-        b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null);
+        b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null, b.OfferCode);
 
     private static DateTimeOffset Local(DateTimeOffset instant, ShowFacts? show) => show?.Local(instant) ?? instant;
 }

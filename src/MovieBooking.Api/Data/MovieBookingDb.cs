@@ -3,6 +3,7 @@ using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Offers;
 using MovieBooking.Api.Payments;
 using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
@@ -25,6 +26,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<ShowPrice> ShowPrices => Set<ShowPrice>();
     public DbSet<ShowSeat> ShowSeats => Set<ShowSeat>();
     public DbSet<PricePlan> PricePlans => Set<PricePlan>();
+    public DbSet<Offer> Offers => Set<Offer>();
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
@@ -51,6 +53,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<Role>().HaveConversion<UpperSnakeCaseEnumConverter<Role>>().HaveMaxLength(16);
         configurationBuilder.Properties<PaymentStatus>().HaveConversion<UpperSnakeCaseEnumConverter<PaymentStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<ShowStatus>().HaveConversion<UpperSnakeCaseEnumConverter<ShowStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<OfferDiscount>().HaveConversion<UpperSnakeCaseEnumConverter<OfferDiscount>>().HaveMaxLength(16);
     }
 }
 

@@ -250,9 +250,10 @@ public sealed partial class PaymentService(
                 return;
             }
 
-            if (booking.Status is BookingStatus.Confirmed or BookingStatus.Refunded || booking.RefundAmount is not null)
+            if (booking.Status is BookingStatus.Confirmed or BookingStatus.Refunded || booking.RefundAmount is not null || booking.Total != payment.Amount)
             {
-                // Paid by another payment, or cancelled after payment: this one is not needed, and is owed back alone.
+                // Paid by another payment, cancelled after payment, or repriced after this payment started (an offer or
+                // food changed its total): this one does not pay it, and is owed back alone; the booking stays as it is.
                 if (await OweRefundAsync(paymentId, payment.Amount, cancellationToken))
                 {
                     events.RefundOwed(paymentId, payment.BookingId, payment.Amount);
@@ -262,7 +263,7 @@ public sealed partial class PaymentService(
                 return;
             }
 
-            if (await bookings.ConfirmAsync(booking.Id, booking.Status, paymentId, cancellationToken))
+            if (await bookings.ConfirmAsync(booking.Id, booking.Status, paymentId, cancellationToken, paid: payment.Amount))
             {
                 await MarkSettledAsync(paymentId, cancellationToken);
                 return;

@@ -4,6 +4,7 @@ using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Offers;
 using MovieBooking.Api.Pricing;
 
 namespace MovieBooking.Api.Data.Configurations;
@@ -18,6 +19,9 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         booking.Property(b => b.Lines).HasConversion(new JsonValueConverter<List<PriceLine>>(), new JsonValueComparer<List<PriceLine>>());
         booking.HasIndex(b => new { b.UserId, b.CreatedAt });
         booking.HasIndex(b => new { b.Status, b.ExpiresAt });
+        booking.Property(b => b.OfferCode).HasMaxLength(20);
+        booking.HasIndex(b => b.OfferId);
+        booking.HasOne<Offer>().WithMany().HasForeignKey(b => b.OfferId).OnDelete(DeleteBehavior.Restrict);
         booking.HasOne<User>().WithMany().HasForeignKey(b => b.UserId).OnDelete(DeleteBehavior.Restrict);
         booking.HasOne<Show>().WithMany().HasForeignKey(b => b.ShowId).OnDelete(DeleteBehavior.Restrict);
         booking.HasMany(b => b.Seats).WithOne().HasForeignKey(s => s.BookingId).OnDelete(DeleteBehavior.Cascade);

@@ -70,6 +70,15 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("lines");
 
+                    b.Property<string>("OfferCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("offer_code");
+
+                    b.Property<Guid?>("OfferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("offer_id");
+
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("uuid")
                         .HasColumnName("payment_id");
@@ -123,6 +132,9 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.HasIndex("HoldId")
                         .IsUnique()
                         .HasDatabaseName("ix_bookings_hold_id");
+
+                    b.HasIndex("OfferId")
+                        .HasDatabaseName("ix_bookings_offer_id");
 
                     b.HasIndex("ShowId")
                         .HasDatabaseName("ix_bookings_show_id");
@@ -725,6 +737,102 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Offers.Offer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("Cap")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cap");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Discount")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("discount");
+
+                    b.Property<int>("MinTickets")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_tickets");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean")
+                        .HasColumnName("paused");
+
+                    b.Property<int?>("PerUserLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("per_user_limit");
+
+                    b.Property<decimal?>("Percent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("percent");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("scope");
+
+                    b.Property<int?>("TotalLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_limit");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset>("ValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_offers");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_offers_code");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_offers_owner_id");
+
+                    b.ToTable("offers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_offers_discount", "discount IN ('PERCENT', 'AMOUNT', 'FIXED_PRICE')");
+
+                            t.HasCheckConstraint("ck_offers_terms", "valid_until > valid_from AND min_tickets >= 1 AND (total_limit IS NULL OR total_limit >= 1) AND (per_user_limit IS NULL OR per_user_limit >= 1)");
+                        });
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Payments.Payment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1120,6 +1228,12 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
 
             modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
                 {
+                    b.HasOne("MovieBooking.Api.Offers.Offer", null)
+                        .WithMany()
+                        .HasForeignKey("OfferId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_bookings_offers_offer_id");
+
                     b.HasOne("MovieBooking.Api.Catalog.Show", null)
                         .WithMany()
                         .HasForeignKey("ShowId")
@@ -1225,6 +1339,15 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refresh_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Offers.Offer", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_offers_users_owner_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Payments.Payment", b =>

@@ -64,6 +64,15 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("lines");
 
+                    b.Property<string>("OfferCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("offer_code");
+
+                    b.Property<Guid?>("OfferId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("offer_id");
+
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("TEXT")
                         .HasColumnName("payment_id");
@@ -117,6 +126,9 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.HasIndex("HoldId")
                         .IsUnique()
                         .HasDatabaseName("ix_bookings_hold_id");
+
+                    b.HasIndex("OfferId")
+                        .HasDatabaseName("ix_bookings_offer_id");
 
                     b.HasIndex("ShowId")
                         .HasDatabaseName("ix_bookings_show_id");
@@ -719,6 +731,102 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Offers.Offer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("Cap")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cap");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Discount")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("discount");
+
+                    b.Property<int>("MinTickets")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("min_tickets");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paused");
+
+                    b.Property<int?>("PerUserLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("per_user_limit");
+
+                    b.Property<decimal?>("Percent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("percent");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<int?>("TotalLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_limit");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("ValidFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_from");
+
+                    b.Property<long>("ValidUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_offers");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_offers_code");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_offers_owner_id");
+
+                    b.ToTable("offers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_offers_discount", "discount IN ('PERCENT', 'AMOUNT', 'FIXED_PRICE')");
+
+                            t.HasCheckConstraint("ck_offers_terms", "valid_until > valid_from AND min_tickets >= 1 AND (total_limit IS NULL OR total_limit >= 1) AND (per_user_limit IS NULL OR per_user_limit >= 1)");
+                        });
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Payments.Payment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1114,6 +1222,12 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
 
             modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
                 {
+                    b.HasOne("MovieBooking.Api.Offers.Offer", null)
+                        .WithMany()
+                        .HasForeignKey("OfferId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_bookings_offers_offer_id");
+
                     b.HasOne("MovieBooking.Api.Catalog.Show", null)
                         .WithMany()
                         .HasForeignKey("ShowId")
@@ -1219,6 +1333,15 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refresh_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Offers.Offer", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_offers_users_owner_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Payments.Payment", b =>
