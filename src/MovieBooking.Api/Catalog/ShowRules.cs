@@ -44,22 +44,26 @@ public static class ShowRules
             errors["language"] = [$"The movie is available in {string.Join(", ", movieLanguages)}."];
         }
 
-        var priced = prices ?? [];
-        var problems = new List<string>();
-        foreach (var duplicate in priced.GroupBy(p => p.Category).Where(g => g.Count() > 1))
-        {
-            problems.Add($"{Name(duplicate.Key)} is priced twice.");
-        }
-
-        problems.AddRange(screenCategories.Except(priced.Select(p => p.Category)).Select(c => $"No price for {Name(c)} seats."));
-        problems.AddRange(priced.Select(p => p.Category).Distinct().Except(screenCategories).Select(c => $"The screen has no {Name(c)} seats."));
-        problems.AddRange(priced.Where(p => p.Amount is < 0 or > MaxPrice).Select(p => $"The price of {Name(p.Category)} must be between 0 and {MaxPrice}."));
-        if (problems.Count > 0)
+        if (PriceProblems(prices ?? [], screenCategories, lowest: 0) is { Count: > 0 } problems)
         {
             errors["prices"] = [.. problems];
         }
 
         return errors;
+    }
+
+    /// <summary>What is wrong with a price list for a screen: each of its categories priced once, within range.</summary>
+    public static List<string> PriceProblems(IReadOnlyList<CategoryPrice> prices, IReadOnlySet<SeatCategory> screenCategories, long lowest)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        ArgumentNullException.ThrowIfNull(screenCategories);
+        var problems = new List<string>();
+        problems.AddRange(prices.GroupBy(p => p.Category).Where(g => g.Count() > 1).Select(g => $"{Name(g.Key)} is priced twice."));
+        problems.AddRange(screenCategories.Except(prices.Select(p => p.Category)).Select(c => $"No price for {Name(c)} seats."));
+        problems.AddRange(prices.Select(p => p.Category).Distinct().Except(screenCategories).Select(c => $"The screen has no {Name(c)} seats."));
+        problems.AddRange(prices.Where(p => p.Amount < lowest || p.Amount > MaxPrice)
+            .Select(p => $"The price of {Name(p.Category)} must be between {lowest} and {MaxPrice}."));
+        return problems;
     }
 
     /// <summary>The spelling the API uses for a category.</summary>

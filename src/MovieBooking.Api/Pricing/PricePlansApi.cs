@@ -102,13 +102,8 @@ public static class PricePlanRules
 
     private static void Check(string key, IReadOnlyList<CategoryPrice> prices, IReadOnlySet<SeatCategory> screenCategories, Dictionary<string, string[]> errors)
     {
-        var problems = new List<string>();
-        problems.AddRange(prices.GroupBy(p => p.Category).Where(g => g.Count() > 1).Select(g => $"{ShowRules.Name(g.Key)} is priced twice."));
-        problems.AddRange(screenCategories.Except(prices.Select(p => p.Category)).Select(c => $"No price for {ShowRules.Name(c)} seats."));
-        problems.AddRange(prices.Select(p => p.Category).Distinct().Except(screenCategories).Select(c => $"The screen has no {ShowRules.Name(c)} seats."));
-        problems.AddRange(prices.Where(p => p.Amount is <= 0 or > ShowRules.MaxPrice)
-            .Select(p => $"The price of {ShowRules.Name(p.Category)} must be between 1 and {ShowRules.MaxPrice}."));
-        if (problems.Count > 0)
+        // A plan's prices are positive: a free seat is a choice made per show, not a standing rule.
+        if (ShowRules.PriceProblems(prices, screenCategories, lowest: 1) is { Count: > 0 } problems)
         {
             errors[key] = [.. problems];
         }
