@@ -122,6 +122,67 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task An_offer_code_is_applied_in_the_booking_summary_and_one_that_does_not_apply_is_told_in_words()
+    {
+        var show = await BookableShowAsync();
+        using var admin = new HttpClient { BaseAddress = browser.BaseAddress };
+        using (var login = await admin.PostAsJsonAsync("/api/auth/login", new { email = Accounts.AdminEmail, password = Accounts.AdminPassword }))
+        {
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+                (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var suffix = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        foreach (var (code, paused) in new[] { ($"TENOFF{suffix}", false), ($"PAUSED{suffix}", true) })
+        {
+            using var created = await admin.PostAsJsonAsync("/api/offers", new
+            {
+                code,
+                discount = "PERCENT",
+                percent = 10,
+                validFrom = now.AddDays(-1),
+                validUntil = now.AddDays(30),
+                paused,
+            });
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await using var buyer = await browser.NewSessionAsync(BrowserFixture.Phone);
+        await buyer.KeepingEvidenceAsync(nameof(An_offer_code_is_applied_in_the_booking_summary_and_one_that_does_not_apply_is_told_in_words), async () =>
+        {
+            var page = buyer.Page;
+            await page.GotoAsync($"/shows/{show}");
+            await page.Locator(".seat.status-AVAILABLE").Nth(14).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+            await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+            var total = page.Locator("table.price .total td");
+            var before = await total.TextContentAsync();
+
+            await page.GetByLabel("Offer code").FillAsync($"PAUSED{suffix}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+            await Expect(page.Locator("#panel [role=alert]")).ToHaveTextAsync("This offer is paused.");
+            await Expect(total).ToHaveTextAsync(before!);
+
+            await page.GetByLabel("Offer code").FillAsync($"tenoff{suffix}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+            await Expect(page.Locator("#panel")).ToContainTextAsync($"Offer TENOFF{suffix} applied");
+            await Expect(page.Locator("table.price .discount")).ToContainTextAsync("Offer");
+            Assert.NotEqual(before, await total.TextContentAsync());
+            var violations = await buyer.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Remove offer" }).ClickAsync();
+            await Expect(page.Locator("#panel [role=status]")).ToHaveTextAsync("Offer removed.");
+            await Expect(total).ToHaveTextAsync(before!);
+            await Expect(page.Locator("table.price .discount")).ToHaveCountAsync(0);
+            // The refused code's 422 is the only thing the browser reports.
+            Assert.All(buyer.Errors, error => Assert.Contains("status of 422", error, StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public async Task Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone()
     {
         var show = await BookableShowAsync();

@@ -72,7 +72,8 @@ export async function postJson(path, body, options = {}) {
 }
 
 export async function del(path, options = {}) {
-  await send(path, { ...options, method: 'DELETE' });
+  const response = await send(path, { ...options, method: 'DELETE' });
+  return response === null ? null : response.json();
 }
 
 /** A binary answer (the ticket's QR code) as an object URL. */

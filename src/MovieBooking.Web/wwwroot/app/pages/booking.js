@@ -4,6 +4,7 @@
 import { getJson, postJson, blobUrl, ApiError } from '../api.js';
 import { escape, money, dateTime, seatList, titleCase, priceTable } from '../format.js';
 import { pay, answerIn } from '../checkout.js';
+import { offerSection, applyOffer, removeOffer } from '../offer.js';
 
 const outcomes = {
   FAILED: 'The payment did not go through, so nothing was charged and the seats were released.',
@@ -33,7 +34,7 @@ export async function render(main, { parameters: [bookingId], query, app }) {
     }
   }
 
-  const booking = await getJson(`/api/bookings/${bookingId}`, { auth: true });
+  let booking = await getJson(`/api/bookings/${bookingId}`, { auth: true });
   if (booking.status === 'CONFIRMED') {
     await drawTicket(main, bookingId);
     return undefined;
@@ -49,7 +50,8 @@ export async function render(main, { parameters: [bookingId], query, app }) {
       <p>Seats ${escape(seatList(booking.seats))} · Status: <strong>${escape(titleCase(booking.status))}</strong></p>
       ${priceTable(p)}
       ${booking.status === 'PENDING_PAYMENT'
-        ? `<p id="countdown" class="countdown"></p>
+        ? `${offerSection(booking)}
+           <p id="countdown" class="countdown"></p>
            <div id="checkout"><button type="button" class="primary" data-action="pay">Pay ${money(p.total, p.currency)}</button></div>`
         : `<p><a href="/shows/${booking.showId}">Choose seats again</a> · <a href="/bookings">All my bookings</a></p>`}`;
     tick();
@@ -68,7 +70,31 @@ export async function render(main, { parameters: [bookingId], query, app }) {
     target.textContent = `Seats held for ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} more`;
   }
 
+  /** Applies or removes the offer code, then redraws with the new price or the reason the code does not apply. */
+  async function changeOffer(change, done) {
+    try {
+      booking = await change();
+      notice = { kind: 'status', text: done(booking) };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      notice = { kind: 'error', text: error.humanMessage };
+    }
+    app.announce(notice.text);
+    draw();
+  }
+
+  main.addEventListener('submit', event => {
+    if (event.target.id !== 'offer-form') return;
+    event.preventDefault();
+    const code = new FormData(event.target).get('code');
+    changeOffer(() => applyOffer(booking, code), b => `Offer ${b.offerCode} applied: ${money(b.price.discount, b.price.currency)} off.`);
+  }, { signal: gone.signal });
+
   main.addEventListener('click', async event => {
+    if (event.target.closest('button[data-action="remove-offer"]')) {
+      changeOffer(() => removeOffer(booking), () => 'Offer removed.');
+      return;
+    }
     const button = event.target.closest('button[data-action="pay"]');
     if (!button) return;
     button.disabled = true;

@@ -4,6 +4,7 @@
 import { getJson, postJson, ApiError, session } from '../api.js';
 import { escape, money, dateTime, seatList, titleCase, priceTable } from '../format.js';
 import { pay } from '../checkout.js';
+import { offerSection, applyOffer, removeOffer } from '../offer.js';
 
 /** What the service allows one person to hold of a show (Booking:MaxSeatsPerUser); the service enforces it. */
 const MaxSeats = 10;
@@ -139,6 +140,7 @@ export async function render(main, { parameters: [showId], app }) {
         <h2>Your booking</h2>
         <p>Seats ${escape(seatList(booking.seats))}</p>
         ${priceTable(p)}
+        ${offerSection(booking)}
         <p id="countdown" class="countdown"></p>
         <div id="checkout"><button type="button" class="primary" data-action="pay">Pay ${money(p.total, p.currency)}</button></div>`;
     } else if (hold) {
@@ -181,7 +183,7 @@ export async function render(main, { parameters: [showId], app }) {
     drawPanel();
   }
 
-  async function act(action) {
+  async function act(action, code) {
     message = null;
     try {
       if (action === 'hold') {
@@ -192,6 +194,14 @@ export async function render(main, { parameters: [showId], app }) {
         app.announce(`Seats ${seatList(hold.seatIds)} are held for you.`);
       } else if (action === 'book') {
         booking = await postJson('/api/bookings', { holdId: hold.holdId }, { auth: true });
+      } else if (action === 'apply-offer') {
+        booking = await applyOffer(booking, code);
+        message = { kind: 'status', text: `Offer ${booking.offerCode} applied: ${money(booking.price.discount, booking.price.currency)} off.` };
+        app.announce(message.text);
+      } else if (action === 'remove-offer') {
+        booking = await removeOffer(booking);
+        message = { kind: 'status', text: 'Offer removed.' };
+        app.announce(message.text);
       } else if (action === 'pay') {
         // The gateway's checkout takes over (or draws its form in the panel) and comes back to the booking's page.
         panel.querySelector('button[data-action="pay"]').disabled = true;
@@ -276,6 +286,11 @@ export async function render(main, { parameters: [showId], app }) {
   panel.addEventListener('click', event => {
     const action = event.target.closest('button[data-action]')?.dataset.action;
     if (action) act(action);
+  });
+  panel.addEventListener('submit', event => {
+    if (event.target.id !== 'offer-form') return;
+    event.preventDefault();
+    act('apply-offer', new FormData(event.target).get('code'));
   });
 
   session.onChange(() => drawPanel());
