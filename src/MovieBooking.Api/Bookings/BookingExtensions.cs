@@ -1,4 +1,5 @@
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Food;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Offers;
 using MovieBooking.Api.Pricing;
@@ -40,6 +41,8 @@ public static class BookingExtensions
 
         services.AddScoped<BookingService>();
         services.AddScoped<OfferService>();
+        services.AddScoped<BookingPricing>();
+        services.AddScoped<FoodService>();
         services.AddScoped<IdempotencyFilter>();
         services.AddSingleton<BookingExpiryService>();
         services.AddHostedService(sp => sp.GetRequiredService<BookingExpiryService>());
@@ -51,6 +54,7 @@ public static class BookingExtensions
         routes.MapHoldsApi();
         routes.MapBookingsApi();
         routes.MapOffersApi();
+        routes.MapMenuApi();
         return routes;
     }
 }

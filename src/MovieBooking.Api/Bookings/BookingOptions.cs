@@ -23,6 +23,10 @@ public sealed class BookingOptions
     [Range(typeof(decimal), "0", "50", ErrorMessage = "Booking:ConvenienceFeePercent must be between 0 and 50.")]
     public decimal ConvenienceFeePercent { get; set; } = 1.5m;
 
+    /// <summary>Food and drink one booking may take, counting each item's quantity.</summary>
+    [Range(0, 50, ErrorMessage = "Booking:MaxFoodPerBooking must be between 0 and 50.")]
+    public int MaxFoodPerBooking { get; set; } = 10;
+
     /// <summary>How often the expiry sweeper looks for unpaid bookings past their expiry.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Booking:SweepInterval must be between 00:00:01 and 00:10:00.")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Food;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Offers;
@@ -27,6 +28,8 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<ShowSeat> ShowSeats => Set<ShowSeat>();
     public DbSet<PricePlan> PricePlans => Set<PricePlan>();
     public DbSet<Offer> Offers => Set<Offer>();
+    public DbSet<MenuItem> MenuItems => Set<MenuItem>();
+    public DbSet<BookingFood> BookingFood => Set<BookingFood>();
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
@@ -53,6 +56,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<Role>().HaveConversion<UpperSnakeCaseEnumConverter<Role>>().HaveMaxLength(16);
         configurationBuilder.Properties<PaymentStatus>().HaveConversion<UpperSnakeCaseEnumConverter<PaymentStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<ShowStatus>().HaveConversion<UpperSnakeCaseEnumConverter<ShowStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<MenuItemKind>().HaveConversion<UpperSnakeCaseEnumConverter<MenuItemKind>>().HaveMaxLength(16);
         configurationBuilder.Properties<OfferDiscount>().HaveConversion<UpperSnakeCaseEnumConverter<OfferDiscount>>().HaveMaxLength(16);
     }
 }

@@ -31,8 +31,7 @@ public abstract record OfferOutcome
 /// PostgreSQL they queue on its row lock and on SQLite on the one writer: the count each one reads is exact, and a
 /// limit of n is redeemed n times however many customers race for it.
 /// </summary>
-public sealed class OfferService(
-    MovieBookingDb db, ShowFactsCache shows, WriteGate gate, IOptions<BookingOptions> options, IOptions<TaxOptions> tax, TimeProvider time)
+public sealed class OfferService(MovieBookingDb db, ShowFactsCache shows, WriteGate gate, BookingPricing pricing, TimeProvider time)
 {
     public async Task<OfferOutcome> ApplyAsync(Guid userId, Guid bookingId, string code, CancellationToken cancellationToken)
     {
@@ -43,7 +42,7 @@ public sealed class OfferService(
         }
 
         var now = time.GetUtcNow();
-        if (Unchangeable(booking, now) is { } why)
+        if (BookingPricing.Unchangeable(booking, now) is { } why)
         {
             return new OfferOutcome.Conflict(why);
         }
@@ -56,7 +55,7 @@ public sealed class OfferService(
         }
 
         var show = await shows.GetAsync(booking.ShowId, cancellationToken);
-        var tickets = Tickets(booking, show!);
+        var tickets = BookingPricing.Tickets(booking, show!);
         var place = await db.Shows.Where(s => s.Id == booking.ShowId)
             .Select(s => new { s.MovieId, s.Screen!.TheatreId, s.Screen.Theatre!.OwnerId }).FirstAsync(cancellationToken);
         var (discounts, refusal) = OfferRules.Apply(offer, new OfferTarget(place.TheatreId, place.OwnerId, place.MovieId, booking.ShowId, tickets), now);
@@ -65,7 +64,7 @@ public sealed class OfferService(
             return new OfferOutcome.Refused(refusal);
         }
 
-        var quote = PriceCalculator.Quote(booking.Currency, tickets, discounts!, [], Fee, tax.Value);
+        var quote = pricing.Quote(booking.Currency, tickets, discounts!, await pricing.FoodAsync(bookingId, cancellationToken));
         using (await gate.EnterAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -82,7 +81,7 @@ public sealed class OfferService(
                 return new OfferOutcome.Refused($"You have used this offer as often as it allows ({perUser} {(perUser == 1 ? "time" : "times")}).");
             }
 
-            if (!await RepriceAsync(booking, quote, offer.Id, offer.Code, now, cancellationToken))
+            if (!await pricing.WriteAsync(booking, quote, offer.Id, offer.Code, now, cancellationToken))
             {
                 return new OfferOutcome.Conflict("The booking changed meanwhile; it no longer awaits payment.");
             }
@@ -107,16 +106,16 @@ public sealed class OfferService(
             return new OfferOutcome.Done(booking);
         }
 
-        if (Unchangeable(booking, now) is { } why)
+        if (BookingPricing.Unchangeable(booking, now) is { } why)
         {
             return new OfferOutcome.Conflict(why);
         }
 
         var show = await shows.GetAsync(booking.ShowId, cancellationToken);
-        var quote = PriceCalculator.Quote(booking.Currency, Tickets(booking, show!), [], [], Fee, tax.Value);
+        var quote = pricing.Quote(booking.Currency, BookingPricing.Tickets(booking, show!), [], await pricing.FoodAsync(bookingId, cancellationToken));
         using (await gate.EnterAsync(cancellationToken))
         {
-            if (!await RepriceAsync(booking, quote, null, null, now, cancellationToken))
+            if (!await pricing.WriteAsync(booking, quote, null, null, now, cancellationToken))
             {
                 return new OfferOutcome.Conflict("The booking changed meanwhile; it no longer awaits payment.");
             }
@@ -128,44 +127,6 @@ public sealed class OfferService(
     /// <summary>Bookings whose redemption counts now: paid at some point, or awaiting payment and not expired.</summary>
     public static IQueryable<Booking> Counted(IQueryable<Booking> bookings, DateTimeOffset now) =>
         bookings.Where(b => b.PaymentId != null || (b.Status == BookingStatus.PendingPayment && b.ExpiresAt > now));
-
-    /// <summary>A booking's tickets in seat order, at the prices they were booked at.</summary>
-    public static List<TicketItem> Tickets(Booking booking, ShowFacts show)
-    {
-        ArgumentNullException.ThrowIfNull(booking);
-        ArgumentNullException.ThrowIfNull(show);
-        return [.. booking.Seats.OrderBy(s => s.SeatId, SeatOrder.Instance).Select(s => new TicketItem(s.SeatId, show.Seats[s.SeatId].Category, s.Price))];
-    }
-
-    private ConvenienceFee Fee => new(options.Value.ConvenienceFeePerTicket, options.Value.ConvenienceFeePercent);
-
-    private static string? Unchangeable(Booking booking, DateTimeOffset now) =>
-        booking.Status != BookingStatus.PendingPayment ? $"Only a booking awaiting payment can change; this one is {BookingStatusNames.Of(booking.Status)}."
-        : booking.ExpiresAt <= now ? "The booking has expired; hold the seats again."
-        : null;
-
-    /// <summary>
-    /// Writes the new price while the booking still awaits payment at the total it was read with, so a payment settling
-    /// meanwhile (for the old total) and a price change cannot both win.
-    /// </summary>
-    private async Task<bool> RepriceAsync(Booking booking, PriceQuote quote, Guid? offerId, string? offerCode, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        List<PriceLine> lines = [.. quote.Lines];
-        return await db.Bookings
-            .Where(b => b.Id == booking.Id && b.Status == BookingStatus.PendingPayment && b.ExpiresAt > now && b.Total == booking.Total)
-            .ExecuteUpdateAsync(b => b
-                .SetProperty(x => x.OfferId, offerId)
-                .SetProperty(x => x.OfferCode, offerCode)
-                .SetProperty(x => x.SeatTotal, quote.Seats)
-                .SetProperty(x => x.Discount, quote.Discount)
-                .SetProperty(x => x.Food, quote.Food)
-                .SetProperty(x => x.ConvenienceFee, quote.ConvenienceFee)
-                .SetProperty(x => x.Tax, quote.FeeTax)
-                .SetProperty(x => x.TaxIncluded, quote.TaxIncluded)
-                .SetProperty(x => x.Total, quote.Total)
-                .SetProperty(x => x.Lines, lines)
-                .SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1;
-    }
 
     private Task<Booking> ReadAsync(Guid bookingId, CancellationToken cancellationToken) =>
         db.Bookings.AsNoTracking().Include(b => b.Seats).FirstAsync(b => b.Id == bookingId, cancellationToken);

@@ -75,27 +75,27 @@ public static class OffersApi
     public static IEndpointRouteBuilder MapOffersApi(this IEndpointRouteBuilder routes)
     {
         var manage = routes.MapGroup("/api/offers").WithTags("Offers").RequireAuthorization(Policies.TheatreManager);
-        manage.MapPost("/", CreateAsync)
+        manage.MapPost("/", CreateOfferAsync)
             .WithSummary("Creates an offer code: an admin's is platform-wide, a theatre owner's is for their own theatres only.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        manage.MapGet("/", ListAsync).WithSummary("The caller's offer codes (an admin's: every code) with their redemptions so far, newest first.");
-        manage.MapGet("/{offerId:guid}", GetAsync).WithSummary("One of the caller's offer codes with its redemptions so far.")
+        manage.MapGet("/", ListOffersAsync).WithSummary("The caller's offer codes (an admin's: every code) with their redemptions so far, newest first.");
+        manage.MapGet("/{offerId:guid}", GetOfferAsync).WithSummary("One of the caller's offer codes with its redemptions so far.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        manage.MapPut("/{offerId:guid}", UpdateAsync)
+        manage.MapPut("/{offerId:guid}", UpdateOfferAsync)
             .WithSummary("Changes an offer's terms, or pauses and resumes it (paused). Its code cannot change; redemptions already made stand.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         var bookings = routes.MapGroup("/api/bookings/{bookingId:guid}/offer").WithTags("Offers").RequireAuthorization();
-        bookings.MapPost("/", ApplyAsync)
+        bookings.MapPost("/", ApplyOfferAsync)
             .WithSummary("Applies an offer code to the caller's booking awaiting payment (replacing any other); the price shows the discount. 422 says why a code does not apply.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        bookings.MapDelete("/", RemoveAsync)
+        bookings.MapDelete("/", RemoveOfferAsync)
             .WithSummary("Removes the offer code from the caller's booking awaiting payment; its redemption is given back.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
     }
 
-    private static async Task<Results<Created<OfferResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<OfferResponse>, ValidationProblem, ProblemHttpResult>> CreateOfferAsync(
         OfferRequest request, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
     {
         var ownerId = user.IsAdmin ? (Guid?)null : user.Id;
@@ -133,7 +133,7 @@ public static class OffersApi
         return TypedResults.Created($"/api/offers/{offer.Id}", Response(offer, 0));
     }
 
-    private static async Task<Ok<PagedList<OfferResponse>>> ListAsync(
+    private static async Task<Ok<PagedList<OfferResponse>>> ListOffersAsync(
         [AsParameters] PageRequest page, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -146,7 +146,7 @@ public static class OffersApi
             [.. listed.Items.Select(o => Response(o, counts.GetValueOrDefault(o.Id)))], listed.Page, listed.PageSize, listed.Total));
     }
 
-    private static async Task<Results<Ok<OfferResponse>, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<OfferResponse>, ProblemHttpResult>> GetOfferAsync(
         Guid offerId, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
     {
         var offer = await db.Offers.AsNoTracking().FirstOrDefaultAsync(o => o.Id == offerId && (user.IsAdmin || o.OwnerId == user.Id), cancellationToken);
@@ -155,7 +155,7 @@ public static class OffersApi
             : TypedResults.Ok(Response(offer, await RedemptionsAsync(db, offerId, time.GetUtcNow(), cancellationToken)));
     }
 
-    private static async Task<Results<Ok<OfferResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+    private static async Task<Results<Ok<OfferResponse>, ValidationProblem, ProblemHttpResult>> UpdateOfferAsync(
         Guid offerId, OfferRequest request, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
     {
         var offer = await db.Offers.FirstOrDefaultAsync(o => o.Id == offerId && (user.IsAdmin || o.OwnerId == user.Id), cancellationToken);
@@ -181,11 +181,11 @@ public static class OffersApi
         return TypedResults.Ok(Response(offer, await RedemptionsAsync(db, offerId, now, cancellationToken)));
     }
 
-    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> ApplyAsync(
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> ApplyOfferAsync(
         Guid bookingId, ApplyOfferRequest request, CurrentUser user, OfferService offers, ShowFactsCache shows, CancellationToken cancellationToken) =>
         await AnswerAsync(bookingId, await offers.ApplyAsync(user.Id, bookingId, request.Code, cancellationToken), shows, cancellationToken);
 
-    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> RemoveAsync(
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> RemoveOfferAsync(
         Guid bookingId, CurrentUser user, OfferService offers, ShowFactsCache shows, CancellationToken cancellationToken) =>
         await AnswerAsync(bookingId, await offers.RemoveAsync(user.Id, bookingId, cancellationToken), shows, cancellationToken);
 

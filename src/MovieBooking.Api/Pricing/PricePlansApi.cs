@@ -116,22 +116,22 @@ public static class PricePlansApi
     public static IEndpointRouteBuilder MapPricePlansApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/screens/{screenId:guid}/price-plan").WithTags("Price plans").RequireAuthorization(Policies.TheatreManager);
-        api.MapGet("/", GetPlanAsync)
+        api.MapGet("/", GetPricePlanAsync)
             .WithSummary("The screen's price plan: standard prices per seat category and the bands (days and times of day) priced differently.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPut("/", PutPlanAsync)
+        api.MapPut("/", SetPricePlanAsync)
             .WithSummary("Sets the screen's price plan. Shows scheduled without prices take them from it; shows already scheduled keep theirs.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapDelete("/", DeletePlanAsync)
+        api.MapDelete("/", DeletePricePlanAsync)
             .WithSummary("Removes the screen's price plan; shows are then scheduled with explicit prices.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/prices", PricesAtAsync)
+        api.MapGet("/prices", GetPlanPricesAsync)
             .WithSummary("The prices a show starting at startsAt would take from the plan, and the band that gives them.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
-    private static async Task<Results<Ok<PricePlanResponse>, ProblemHttpResult>> GetPlanAsync(
+    private static async Task<Results<Ok<PricePlanResponse>, ProblemHttpResult>> GetPricePlanAsync(
         Guid screenId, MovieBookingDb db, CurrentUser user, CancellationToken cancellationToken)
     {
         if (await RefusalAsync(db, user, screenId, cancellationToken) is { } refused)
@@ -143,7 +143,7 @@ public static class PricePlansApi
         return plan is null ? NoPlan(screenId) : TypedResults.Ok(PricePlanResponse.From(plan));
     }
 
-    private static async Task<Results<Ok<PricePlanResponse>, ValidationProblem, ProblemHttpResult>> PutPlanAsync(
+    private static async Task<Results<Ok<PricePlanResponse>, ValidationProblem, ProblemHttpResult>> SetPricePlanAsync(
         Guid screenId, PricePlanRequest request, MovieBookingDb db, CurrentUser user, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await RefusalAsync(db, user, screenId, cancellationToken) is { } refused)
@@ -182,7 +182,7 @@ public static class PricePlansApi
         return TypedResults.Ok(PricePlanResponse.From(plan));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeletePlanAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeletePricePlanAsync(
         Guid screenId, MovieBookingDb db, CurrentUser user, CancellationToken cancellationToken)
     {
         if (await RefusalAsync(db, user, screenId, cancellationToken) is { } refused)
@@ -195,7 +195,7 @@ public static class PricePlansApi
             : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<PlanPricesResponse>, ProblemHttpResult>> PricesAtAsync(
+    private static async Task<Results<Ok<PlanPricesResponse>, ProblemHttpResult>> GetPlanPricesAsync(
         Guid screenId, [FromQuery, Required] DateTimeOffset? startsAt, MovieBookingDb db, CurrentUser user, CancellationToken cancellationToken)
     {
         if (await RefusalAsync(db, user, screenId, cancellationToken) is { } refused)

@@ -19,7 +19,10 @@ public sealed record TicketPlace(Guid Id, string Name);
 
 public sealed record TicketResponse(
     Guid TicketId, Guid BookingId, TicketShow Show, TicketPlace Theatre, TicketPlace Screen, IReadOnlyList<string> Seats, string Qr,
-    DateTimeOffset IssuedAt, DateTimeOffset? CheckedInAt);
+    DateTimeOffset IssuedAt, DateTimeOffset? CheckedInAt, IReadOnlyList<TicketFood> Food);
+
+/// <summary>Food and drink to collect with the ticket.</summary>
+public sealed record TicketFood(string Name, int Quantity);
 
 public sealed record PublicKeyResponse(string Algorithm, string PublicKey, string Encoding, string CodeFormat);
 
@@ -195,7 +198,8 @@ public static class TicketsApi
         var qr = codes.Sign(new TicketClaims(found.Ticket.Id, found.Show.Id, seats));
         var local = (DateTimeOffset instant) => CityTime.ToLocal(instant, found.TimeZone);
         return new TicketResponse(found.Ticket.Id, bookingId, found.Show with { StartsAt = local(found.Show.StartsAt) }, found.Theatre, found.Screen,
-            seats, qr, local(found.Ticket.IssuedAt), found.Ticket.CheckedInAt is { } admitted ? local(admitted) : null);
+            seats, qr, local(found.Ticket.IssuedAt), found.Ticket.CheckedInAt is { } admitted ? local(admitted) : null,
+            await db.BookingFood.Where(f => f.BookingId == bookingId).OrderBy(f => f.Name).Select(f => new TicketFood(f.Name, f.Quantity)).ToListAsync(cancellationToken));
     }
 
     private static ProblemHttpResult NoTicket(Guid bookingId) =>

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Food;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Offers;
 using MovieBooking.Api.Pricing;
@@ -34,5 +36,33 @@ internal sealed class OfferConfiguration : IEntityTypeConfiguration<Offer>
             t.HasCheckConstraint("ck_offers_terms", "valid_until > valid_from AND min_tickets >= 1 AND (total_limit IS NULL OR total_limit >= 1) "
                 + "AND (per_user_limit IS NULL OR per_user_limit >= 1)");
         });
+    }
+}
+
+internal sealed class MenuItemConfiguration : IEntityTypeConfiguration<MenuItem>
+{
+    public void Configure(EntityTypeBuilder<MenuItem> item)
+    {
+        item.Property(i => i.Name).HasMaxLength(80);
+        item.Property(i => i.Description).HasMaxLength(300);
+        item.Property(i => i.ImageUrl).HasMaxLength(2048);
+        item.Property(i => i.TaxRate).HasPrecision(5, 2);
+        item.HasIndex(i => i.TheatreId);
+        item.HasOne<Theatre>().WithMany().HasForeignKey(i => i.TheatreId).OnDelete(DeleteBehavior.Cascade);
+        item.ToTable(t => t.HasCheckConstraint("ck_menu_items_amounts", "price > 0 AND (stock_per_show IS NULL OR stock_per_show >= 0)"));
+    }
+}
+
+internal sealed class BookingFoodConfiguration : IEntityTypeConfiguration<BookingFood>
+{
+    public void Configure(EntityTypeBuilder<BookingFood> food)
+    {
+        food.ToTable("booking_food", t => t.HasCheckConstraint("ck_booking_food_quantity", "quantity > 0"));
+        food.HasKey(f => new { f.BookingId, f.ItemId });
+        food.Property(f => f.Name).HasMaxLength(80);
+        food.Property(f => f.TaxRate).HasPrecision(5, 2);
+        food.HasIndex(f => new { f.ShowId, f.ItemId });
+        food.HasOne<Booking>().WithMany().HasForeignKey(f => f.BookingId).OnDelete(DeleteBehavior.Cascade);
+        food.HasOne<MenuItem>().WithMany().HasForeignKey(f => f.ItemId).OnDelete(DeleteBehavior.Restrict);
     }
 }

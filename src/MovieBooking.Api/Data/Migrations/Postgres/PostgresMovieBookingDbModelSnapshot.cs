@@ -498,6 +498,124 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.ToTable("theatres", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Food.BookingFood", b =>
+                {
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("item_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<Guid>("ShowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("show_id");
+
+                    b.Property<decimal>("TaxRate")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("tax_rate");
+
+                    b.Property<long>("UnitPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_price");
+
+                    b.HasKey("BookingId", "ItemId")
+                        .HasName("pk_booking_food");
+
+                    b.HasIndex("ItemId")
+                        .HasDatabaseName("ix_booking_food_item_id");
+
+                    b.HasIndex("ShowId", "ItemId")
+                        .HasDatabaseName("ix_booking_food_show_id_item_id");
+
+                    b.ToTable("booking_food", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_booking_food_quantity", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Food.MenuItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("ImageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("image_url");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price");
+
+                    b.Property<int?>("StockPerShow")
+                        .HasColumnType("integer")
+                        .HasColumnName("stock_per_show");
+
+                    b.Property<decimal>("TaxRate")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("tax_rate");
+
+                    b.Property<Guid>("TheatreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("theatre_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("Veg")
+                        .HasColumnType("boolean")
+                        .HasColumnName("veg");
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("withdrawn");
+
+                    b.HasKey("Id")
+                        .HasName("pk_menu_items");
+
+                    b.HasIndex("TheatreId")
+                        .HasDatabaseName("ix_menu_items_theatre_id");
+
+                    b.ToTable("menu_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_menu_items_amounts", "price > 0 AND (stock_per_show IS NULL OR stock_per_show >= 0)");
+                        });
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Identity.LoginFailure", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1329,6 +1447,33 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasConstraintName("fk_theatres_users_owner_id");
 
                     b.Navigation("City");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Food.BookingFood", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Bookings.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_booking_food_bookings_booking_id");
+
+                    b.HasOne("MovieBooking.Api.Food.MenuItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_booking_food_menu_items_item_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Food.MenuItem", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Catalog.Theatre", null)
+                        .WithMany()
+                        .HasForeignKey("TheatreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_menu_items_theatres_theatre_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Identity.RefreshToken", b =>

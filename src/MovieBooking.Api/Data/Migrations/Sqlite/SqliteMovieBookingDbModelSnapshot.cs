@@ -492,6 +492,124 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.ToTable("theatres", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Food.BookingFood", b =>
+                {
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("booking_id");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<Guid>("ShowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("show_id");
+
+                    b.Property<decimal>("TaxRate")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tax_rate");
+
+                    b.Property<long>("UnitPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_price");
+
+                    b.HasKey("BookingId", "ItemId")
+                        .HasName("pk_booking_food");
+
+                    b.HasIndex("ItemId")
+                        .HasDatabaseName("ix_booking_food_item_id");
+
+                    b.HasIndex("ShowId", "ItemId")
+                        .HasDatabaseName("ix_booking_food_show_id_item_id");
+
+                    b.ToTable("booking_food", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_booking_food_quantity", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Food.MenuItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("ImageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("image_url");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<int?>("StockPerShow")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stock_per_show");
+
+                    b.Property<decimal>("TaxRate")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tax_rate");
+
+                    b.Property<Guid>("TheatreId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("theatre_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("Veg")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("veg");
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("withdrawn");
+
+                    b.HasKey("Id")
+                        .HasName("pk_menu_items");
+
+                    b.HasIndex("TheatreId")
+                        .HasDatabaseName("ix_menu_items_theatre_id");
+
+                    b.ToTable("menu_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_menu_items_amounts", "price > 0 AND (stock_per_show IS NULL OR stock_per_show >= 0)");
+                        });
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Identity.LoginFailure", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1323,6 +1441,33 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasConstraintName("fk_theatres_users_owner_id");
 
                     b.Navigation("City");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Food.BookingFood", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Bookings.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_booking_food_bookings_booking_id");
+
+                    b.HasOne("MovieBooking.Api.Food.MenuItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_booking_food_menu_items_item_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Food.MenuItem", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Catalog.Theatre", null)
+                        .WithMany()
+                        .HasForeignKey("TheatreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_menu_items_theatres_theatre_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Identity.RefreshToken", b =>
