@@ -34,7 +34,10 @@ public static class MoneyInvariants
         ("refund of the wrong amount", """
             SELECT p.id::text FROM payments p LEFT JOIN bookings b ON b.id = p.booking_id AND b.payment_id = p.id
             WHERE p.status = 'REFUNDED' AND p.refund_amount <> p.amount
-              AND NOT (b.cancelled_at IS NOT NULL AND b.refund_reason = 'Cancelled by the customer.' AND p.refund_amount = b.seat_total)
+              AND NOT (b.cancelled_at IS NOT NULL AND b.cancellation_tier IS NOT NULL
+                AND p.refund_amount - (CASE WHEN p.refund_amount > b.total - b.convenience_fee - b.tax THEN b.convenience_fee + b.tax ELSE 0 END)
+                  = b.seat_total - b.discount + b.food
+                    - round((b.seat_total - b.discount) * (b.cancellation_tier::json ->> 'feePercent')::numeric / 100))
             """),
         ("booking and its payment not refunded together", """
             SELECT p.id::text FROM payments p JOIN bookings b ON b.payment_id = p.id

@@ -59,6 +59,9 @@ public sealed class Booking
     public long? RefundAmount { get; set; }
 
     public string? RefundReason { get; set; }
+
+    /// <summary>The tier of the cancellation policy a customer's cancellation was refunded by.</summary>
+    public CancellationTier? CancellationTier { get; set; }
     public List<BookingSeat> Seats { get; init; } = [];
 
     /// <summary>What cancelling a paid booking gives back: all of it, or all but the convenience fee and its tax.</summary>

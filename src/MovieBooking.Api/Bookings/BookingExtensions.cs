@@ -18,6 +18,10 @@ public static class BookingExtensions
             .BindConfiguration(BookingOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<CancellationOptions>()
+            .BindConfiguration(CancellationOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<TaxOptions>()
             .BindConfiguration(TaxOptions.Section)
             .ValidateDataAnnotations()
@@ -42,6 +46,7 @@ public static class BookingExtensions
         services.AddScoped<BookingService>();
         services.AddScoped<OfferService>();
         services.AddScoped<BookingPricing>();
+        services.AddScoped<CancellationQuotes>();
         services.AddScoped<FoodService>();
         services.AddScoped<IdempotencyFilter>();
         services.AddSingleton<BookingExpiryService>();

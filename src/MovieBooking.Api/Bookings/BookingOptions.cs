@@ -30,8 +30,4 @@ public sealed class BookingOptions
     /// <summary>How often the expiry sweeper looks for unpaid bookings past their expiry.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Booking:SweepInterval must be between 00:00:01 and 00:10:00.")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long before the show a paid booking can still be cancelled by its customer.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Booking:CancellationCutoff must be between 00:00:00 and 7.00:00:00.")]
-    public TimeSpan CancellationCutoff { get; set; } = TimeSpan.FromHours(2);
 }

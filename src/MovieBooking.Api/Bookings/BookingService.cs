@@ -246,7 +246,7 @@ public sealed class BookingService(
     /// </summary>
     public async Task<UnsellResult> UnsellAsync(
         Guid bookingId, long refundAmount, string reason, bool byCustomer, Func<Guid, CancellationToken, Task<bool>> oweRefund,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, CancellationTier? tier = null)
     {
         ArgumentNullException.ThrowIfNull(oweRefund);
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
@@ -258,7 +258,7 @@ public sealed class BookingService(
         using (await gate.EnterAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (!await MoveAsync(bookingId, BookingStatus.Confirmed, BookingStatus.Cancelled, cancellationToken, refundAmount, reason, cancelled: true))
+            if (!await MoveAsync(bookingId, BookingStatus.Confirmed, BookingStatus.Cancelled, cancellationToken, refundAmount, reason, cancelled: true, tier: tier))
             {
                 return UnsellResult.NotConfirmed;
             }
@@ -365,7 +365,8 @@ public sealed class BookingService(
     /// <summary>One guarded update: the status changes only if it still is <paramref name="from"/>.</summary>
     private async Task<bool> MoveAsync(
         Guid bookingId, BookingStatus from, BookingStatus to, CancellationToken cancellationToken,
-        long? refundAmount = null, string? refundReason = null, Guid? paymentId = null, bool cancelled = false, long? total = null)
+        long? refundAmount = null, string? refundReason = null, Guid? paymentId = null, bool cancelled = false, long? total = null,
+        CancellationTier? tier = null)
     {
         if (!BookingLifecycle.CanMove(from, to))
         {
@@ -391,6 +392,11 @@ public sealed class BookingService(
                 if (cancelled)
                 {
                     b.SetProperty(x => x.CancelledAt, now);
+                }
+
+                if (tier is not null)
+                {
+                    b.SetProperty(x => x.CancellationTier, tier);
                 }
             }, cancellationToken) == 1;
     }

@@ -25,7 +25,8 @@ public sealed record BookingPrice(
         new(b.Currency, b.SeatTotal, b.Discount, b.Food, b.ConvenienceFee, b.Tax, b.Total, b.TaxIncluded, b.Lines);
 }
 
-public sealed record BookingRefund(long Amount, string? Reason);
+/// <summary>What a cancelled or unsold booking gives back, why, and the policy tier a customer's cancellation was refunded by.</summary>
+public sealed record BookingRefund(long Amount, string? Reason, CancellationTierResponse? Tier);
 
 /// <summary>A booking; its times in the show's city time, like every time about the show.</summary>
 public sealed record BookingResponse(
@@ -35,7 +36,7 @@ public sealed record BookingResponse(
     public static BookingResponse From(Booking b, ShowFacts? show) => new(
         b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Select(s => s.SeatId).Order(SeatOrder.Instance)],
         BookingPrice.Of(b), Local(b.ExpiresAt, show), Local(b.CreatedAt, show),
-        b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null, b.OfferCode);
+        b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason, CancellationTierResponse.From(b.CancellationTier)) : null, b.OfferCode);
 
     private static DateTimeOffset Local(DateTimeOffset instant, ShowFacts? show) => show?.Local(instant) ?? instant;
 }
@@ -49,11 +50,25 @@ public sealed record BookingListItem(
     DateTimeOffset CreatedAt, BookingRefund? Refund, BookingShow Show, BookingCancellation Cancellation);
 
 /// <summary>
-/// Whether the customer may cancel the booking now, the refund that would bring (0 for an unpaid one) and until when a
-/// paid one can be cancelled (the cancellation cutoff before the show, in the city's time). An admitted ticket is
-/// refused at cancellation even so.
+/// What cancelling the booking now would do: whether it is allowed (or why not), the refund (0 for an unpaid one), the
+/// fee kept, the policy's tier that applies and until when that quote holds (in the city's time). An admitted ticket
+/// is refused at cancellation even so.
 /// </summary>
-public sealed record BookingCancellation(bool Allowed, long Refund, DateTimeOffset? Until);
+public sealed record BookingCancellation(bool Allowed, long Refund, long Fee, CancellationTierResponse? Tier, DateTimeOffset? Until, string? Reason)
+{
+    public static BookingCancellation From(CancellationQuote quote, string timeZone)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        return new(quote.Allowed, quote.Refund, quote.Fee, CancellationTierResponse.From(quote.Tier),
+            quote.Until is { } until ? CityTime.ToLocal(until, timeZone) : null, quote.Reason);
+    }
+}
+
+/// <summary>A policy tier: at least <c>before</c> (hh:mm:ss) ahead of the show, <c>feePercent</c> of the tickets is kept.</summary>
+public sealed record CancellationTierResponse(TimeSpan Before, decimal FeePercent, string Description)
+{
+    public static CancellationTierResponse? From(CancellationTier? tier) => tier is null ? null : new(tier.Before, tier.FeePercent, tier.Describe());
+}
 
 /// <summary>
 /// Filters and order of the caller's bookings: <c>status</c> (<c>CONFIRMED</c>, …) and <c>sort</c>
@@ -77,8 +92,11 @@ public static class BookingsApi
         api.MapGet("/", ListBookingsAsync)
             .WithSummary("The caller's bookings with their show, newest first or by show time, optionally of one status.");
         api.MapGet("/{bookingId:guid}", GetBookingAsync).WithSummary("The caller's booking with its price and any refund.").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{bookingId:guid}/cancellation", QuoteCancellationAsync)
+            .WithSummary("What cancelling the caller's booking now would refund, by its theatre's cancellation policy, and until when that holds.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{bookingId:guid}/cancel", CancelBookingAsync)
-            .WithSummary("Cancels the caller's booking; its seats are free at once. A paid one, until the cutoff before the show, is refunded.")
+            .WithSummary("Cancels the caller's booking; its seats are free at once. A paid one is refunded exactly what the cancellation quote says, by its policy's tier.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
@@ -98,9 +116,7 @@ public static class BookingsApi
         [AsParameters] BookingListRequest filter,
         CurrentUser user,
         MovieBookingDb db,
-        Microsoft.Extensions.Options.IOptions<BookingOptions> bookingOptions,
-        Microsoft.Extensions.Options.IOptions<PaymentOptions> paymentOptions,
-        TimeProvider time,
+        CancellationQuotes cancellations,
         CancellationToken cancellationToken)
     {
         BookingStatus? status = null;
@@ -128,7 +144,7 @@ public static class BookingsApi
             join screen in db.Screens on show.ScreenId equals screen.Id
             join theatre in db.Theatres on screen.TheatreId equals theatre.Id
             join city in db.Cities on theatre.CityId equals city.Id
-            select new { Booking = b, show.StartsAt, Movie = movie.Title, Theatre = theatre.Name, city.TimeZone };
+            select new { Booking = b, show.StartsAt, Movie = movie.Title, Theatre = theatre.Name, city.TimeZone, Policy = theatre.CancellationPolicy };
         rows = sort switch
         {
             "showTime" => rows.OrderBy(r => r.StartsAt).ThenBy(r => r.Booking.Id),
@@ -149,32 +165,36 @@ public static class BookingsApi
                 r.Booking.CreatedAt,
                 r.Booking.RefundAmount,
                 r.Booking.RefundReason,
+                r.Booking.CancellationTier,
                 r.StartsAt,
                 r.Movie,
                 r.Theatre,
                 r.TimeZone,
+                r.Policy,
             })
             .ToPageAsync(page, cancellationToken);
         return TypedResults.Ok(new PagedList<BookingListItem>(
             [.. list.Items.Select(b => new BookingListItem(b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Order(SeatOrder.Instance)], b.Price,
-                CityTime.ToLocal(b.ExpiresAt, b.TimeZone), CityTime.ToLocal(b.CreatedAt, b.TimeZone), b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason) : null,
+                CityTime.ToLocal(b.ExpiresAt, b.TimeZone), CityTime.ToLocal(b.CreatedAt, b.TimeZone),
+                b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason, CancellationTierResponse.From(b.CancellationTier)) : null,
                 new BookingShow(b.ShowId, b.Movie, b.Theatre, CityTime.ToLocal(b.StartsAt, b.TimeZone)),
-                CancellationOf(b.Status, b.StartsAt, b.Price, b.TimeZone)))],
+                BookingCancellation.From(cancellations.Quote(b.Status, b.StartsAt, b.Price.Seats, b.Price.Discount, b.Price.Food, b.Price.ConvenienceFee,
+                    b.Price.Tax, cancellations.PolicyOr(b.Policy)), b.TimeZone)))],
             list.Page, list.PageSize, list.Total));
+    }
 
-        // The same rule as the cancellation itself (PaymentService.CancelAsync).
-        BookingCancellation CancellationOf(BookingStatus status, DateTimeOffset startsAt, BookingPrice price, string timeZone)
+    private static async Task<Results<Ok<BookingCancellation>, ProblemHttpResult>> QuoteCancellationAsync(
+        Guid bookingId, CurrentUser user, BookingService bookings, ShowFactsCache shows, CancellationQuotes cancellations, CancellationToken cancellationToken)
+    {
+        var booking = await bookings.FindAsync(user.Id, bookingId, cancellationToken);
+        if (booking is null)
         {
-            var until = startsAt - bookingOptions.Value.CancellationCutoff;
-            return status switch
-            {
-                BookingStatus.PendingPayment => new BookingCancellation(true, 0, null),
-                BookingStatus.Confirmed => new BookingCancellation(time.GetUtcNow() < until,
-                    Booking.RefundOnCancel(price.Total, price.ConvenienceFee, price.Tax, paymentOptions.Value.RefundConvenienceFeeOnCancel),
-                    CityTime.ToLocal(until, timeZone)),
-                _ => new BookingCancellation(false, 0, null),
-            };
+            return ApiProblems.NotFound("Booking", bookingId);
         }
+
+        var show = (await shows.GetAsync(booking.ShowId, cancellationToken))!;
+        var quote = cancellations.Quote(booking, show.StartsAt, await cancellations.PolicyForShowAsync(booking.ShowId, cancellationToken));
+        return TypedResults.Ok(BookingCancellation.From(quote, show.TimeZone));
     }
 
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBookingAsync(

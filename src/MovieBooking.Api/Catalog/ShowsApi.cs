@@ -50,6 +50,7 @@ public static class CatalogExtensions
         routes.MapStaffApi();
         routes.MapScreensApi();
         routes.MapPricePlansApi();
+        routes.MapCancellationPolicyApi();
         return routes;
     }
 }

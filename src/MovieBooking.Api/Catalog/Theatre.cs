@@ -11,4 +11,7 @@ public sealed class Theatre
     public required string Name { get; set; }
     public required string Address { get; set; }
     public List<Screen> Screens { get; init; } = [];
+
+    /// <summary>The theatre's own cancellation policy; none: the configured default.</summary>
+    public Pricing.CancellationPolicy? CancellationPolicy { get; set; }
 }

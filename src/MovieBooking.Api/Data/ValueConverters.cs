@@ -44,11 +44,11 @@ internal static class StoredJson
 internal sealed class JsonValueConverter<T>() : ValueConverter<T, string>(
     value => JsonSerializer.Serialize(value, StoredJson.Options),
     json => JsonSerializer.Deserialize<T>(json, StoredJson.Options)!)
-    where T : class;
+    where T : class?;
 
 /// <summary>Two documents are equal when they serialise alike; a snapshot is a copy through JSON.</summary>
 internal sealed class JsonValueComparer<T>() : ValueComparer<T>(
     (a, b) => JsonSerializer.Serialize(a, StoredJson.Options) == JsonSerializer.Serialize(b, StoredJson.Options),
     value => JsonSerializer.Serialize(value, StoredJson.Options).GetHashCode(StringComparison.Ordinal),
     value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, StoredJson.Options), StoredJson.Options)!)
-    where T : class;
+    where T : class?;

@@ -7,9 +7,10 @@ namespace MovieBooking.Api.Payments;
 public sealed partial class PaymentService
 {
     /// <summary>
-    /// A customer cancels: an unpaid booking frees its seats; a confirmed one, until the cutoff before the show and
-    /// unless its ticket was admitted, frees its seats and owes a refund by the policy (seat prices in full; fee and its
-    /// tax kept unless configured), recorded in the same transaction. The refund is sent at once when the gateway
+    /// A customer cancels: an unpaid booking frees its seats; a confirmed one, while its theatre's cancellation policy
+    /// allows and unless its ticket was admitted, frees its seats and owes the refund the policy quotes now (the tickets
+    /// less the tier's fee, food in full; the convenience fee and its tax kept unless configured), recorded with its tier
+    /// in the same transaction. The refund is sent at once when the gateway
     /// answers, else by the reconciler. Cancelling again gives the same answer and drives an unfinished refund on.
     /// </summary>
     public async Task<BookingOutcome> CancelAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken)
@@ -42,16 +43,15 @@ public sealed partial class PaymentService
         }
 
         var show = await shows.GetAsync(booking.ShowId, cancellationToken);
-        var cutoff = bookingOptions.Value.CancellationCutoff;
-        if (show is not null && show.StartsAt - cutoff <= time.GetUtcNow())
+        var quote = cancellations.Quote(booking, show!.StartsAt, await cancellations.PolicyForShowAsync(booking.ShowId, cancellationToken));
+        if (!quote.Allowed)
         {
-            return new BookingOutcome.Conflict("Too late to cancel",
-                $"Bookings can be cancelled until {cutoff.TotalHours:0.##} hours before the show.");
+            return new BookingOutcome.Conflict("Too late to cancel", quote.Reason!);
         }
 
-        var refund = Booking.RefundOnCancel(booking.Total, booking.ConvenienceFee, booking.Tax, payments.Value.RefundConvenienceFeeOnCancel);
-        var unsold = await bookings.UnsellAsync(bookingId, refund, "Cancelled by the customer.", byCustomer: true,
-            (paymentId, ct) => OweRefundAsync(paymentId, refund, ct), cancellationToken);
+        var refund = quote.Refund;
+        var unsold = await bookings.UnsellAsync(bookingId, refund, $"Cancelled by the customer, {quote.Tier!.Describe()}.", byCustomer: true,
+            (paymentId, ct) => OweRefundAsync(paymentId, refund, ct), cancellationToken, quote.Tier);
         switch (unsold)
         {
             case UnsellResult.Admitted:

@@ -45,8 +45,7 @@ public sealed partial class PaymentService(
     BookingService bookings,
     ShowFactsCache shows,
     WriteGate gate,
-    IOptions<PaymentOptions> payments,
-    IOptions<BookingOptions> bookingOptions,
+    CancellationQuotes cancellations,
     TimeProvider time,
     DomainEvents events,
     ILogger<PaymentService> logger)

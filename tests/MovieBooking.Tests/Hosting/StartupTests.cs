@@ -67,7 +67,7 @@ public sealed class StartupTests : IDisposable
     [InlineData("RateLimiting:Auth:PermitLimit", "0", "RateLimiting:Auth")]
     [InlineData("Booking:ConvenienceFeePercent", "-1", "Booking:ConvenienceFeePercent")]
     [InlineData("Booking:MaxSeatsPerUser", "11", "Booking:MaxSeatsPerUser")]
-    [InlineData("Booking:CancellationCutoff", "-01:00:00", "Booking:CancellationCutoff")]
+    [InlineData("Cancellation:Tiers:0:FeePercent", "120", "Cancellation:Tiers")]
     [InlineData("Payments:Gateway", "paypal", "Payments:Gateway")]
     [InlineData("Payments:Gateway", "razorpay", "Payments:Razorpay:KeyId")]
     [InlineData("Payments:Gateway", "stripe", "Payments:Stripe:SecretKey")]

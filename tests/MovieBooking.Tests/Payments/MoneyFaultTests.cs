@@ -48,7 +48,7 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
         {
             var cancelled = await cancel.ReadJsonAsync(HttpStatusCode.OK);
             Assert.Equal("CANCELLED", cancelled.GetProperty("status").GetString());
-            Assert.Equal(paid.SeatTotal, cancelled.GetProperty("refund").GetProperty("amount").GetInt64());
+            Assert.Equal(paid.QuotedRefund, cancelled.GetProperty("refund").GetProperty("amount").GetInt64());
         }
 
         // The debt is on record with the cancellation; the seats are free; nothing was refunded yet.
@@ -57,7 +57,7 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
         Assert.Equal(0, await RefundsAtGatewayAsync(paid.OrderId));
 
         await Reconciling.UntilSettledAsync(_app);
-        await AssertRefundedOnceAsync(paid, paid.SeatTotal);
+        await AssertRefundedOnceAsync(paid, paid.QuotedRefund);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
         }
 
         await Reconciling.UntilSettledAsync(_app);
-        await AssertRefundedOnceAsync(paid, paid.SeatTotal);
+        await AssertRefundedOnceAsync(paid, paid.QuotedRefund);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
             Assert.Equal("REFUNDED", (await retried.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
         }
 
-        await AssertRefundedOnceAsync(paid, paid.SeatTotal);
+        await AssertRefundedOnceAsync(paid, paid.QuotedRefund);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
             Assert.Equal("REFUNDED", (await retried.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
         }
 
-        await AssertRefundedOnceAsync(paid, paid.SeatTotal);
+        await AssertRefundedOnceAsync(paid, paid.QuotedRefund);
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
         Assert.Equal(due, handled.Sum());
         foreach (var booking in paid)
         {
-            await AssertRefundedOnceAsync(booking, booking.SeatTotal);
+            await AssertRefundedOnceAsync(booking, booking.QuotedRefund);
         }
     }
 
@@ -384,7 +384,8 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
     [System.Text.RegularExpressions.GeneratedRegex("next_check_at\"? IS NULL")]
     private static partial System.Text.RegularExpressions.Regex ReconcilerQuery();
 
-    private sealed record PaidBooking(Guid BookingId, Guid PaymentId, string OrderId, long SeatTotal, long Total);
+    /// <summary>A paid booking, and the refund its customer's cancellation is quoted now (the policy's tier for the time left).</summary>
+    private sealed record PaidBooking(Guid BookingId, Guid PaymentId, string OrderId, long SeatTotal, long Total, long QuotedRefund);
 
     private static async Task<PaidBooking> PaidBookingAsync(MovieBookingApp app, HttpClient shopper, string show, params string[] seats)
     {
@@ -395,7 +396,10 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
         var id = booking.GetProperty("id").GetGuid();
         Assert.Equal("CONFIRMED", (await shopper.GetJsonAsync($"/api/bookings/{id}")).GetProperty("status").GetString());
         var price = booking.GetProperty("price");
-        return new PaidBooking(id, payment.GetProperty("paymentId").GetGuid(), orderId, price.GetProperty("seats").GetInt64(), price.GetProperty("total").GetInt64());
+        var quote = await shopper.GetJsonAsync($"/api/bookings/{id}/cancellation");
+        Assert.True(quote.GetProperty("allowed").GetBoolean());
+        return new PaidBooking(id, payment.GetProperty("paymentId").GetGuid(), orderId, price.GetProperty("seats").GetInt64(), price.GetProperty("total").GetInt64(),
+            quote.GetProperty("refund").GetInt64());
     }
 
     private static async Task<JsonElement> SandboxPayAsync(HttpClient client, string orderId)

@@ -433,29 +433,42 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
-    public async Task Cancelling_a_paid_booking_before_the_cutoff_refunds_the_seat_price_and_frees_the_seats()
+    public async Task Cancelling_a_paid_booking_refunds_exactly_what_its_tier_quotes_and_frees_the_seats()
     {
         var (show, shoppers) = await FreshShowAsync();
         var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A1", "A2");
         await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
         var id = booking.GetProperty("id").GetString();
+        var startsAt = (await _anonymous.GetJsonAsync($"/api/shows/{show}")).GetProperty("startsAt").GetDateTimeOffset();
+
+        // Three days ahead, the default policy's first tier: 25 % of the ₹300 paid for the tickets is kept, and the
+        // convenience fee and its tax; the quote holds until 2 hours before the show, in the city's time.
+        var quote = await shoppers[0].GetJsonAsync($"/api/bookings/{id}/cancellation");
+        Assert.True(quote.GetProperty("allowed").GetBoolean());
+        Assert.Equal((22_500L, 7_500L), (quote.GetProperty("refund").GetInt64(), quote.GetProperty("fee").GetInt64()));
+        Assert.Equal(("02:00:00", 25m), (quote.GetProperty("tier").GetProperty("before").GetString(), quote.GetProperty("tier").GetProperty("feePercent").GetDecimal()));
+        Assert.Equal(startsAt.AddHours(-2), quote.GetProperty("until").GetDateTimeOffset());
+        Assert.Equal(startsAt.Offset, quote.GetProperty("until").GetDateTimeOffset().Offset);
 
         using var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null);
         var cancelled = await cancel.ReadJsonAsync(HttpStatusCode.OK);
-        // The sandbox confirms refunds at once; the convenience fee and its tax are kept by default.
+        // The sandbox confirms refunds at once; the tier is kept with the refund.
         Assert.Equal("REFUNDED", cancelled.GetProperty("status").GetString());
-        Assert.Equal(booking.GetProperty("price").GetProperty("seats").GetInt64(), cancelled.GetProperty("refund").GetProperty("amount").GetInt64());
+        Assert.Equal(22_500, cancelled.GetProperty("refund").GetProperty("amount").GetInt64());
+        Assert.Equal(25m, cancelled.GetProperty("refund").GetProperty("tier").GetProperty("feePercent").GetDecimal());
         var map = await SeatMapAsync(show);
         Assert.Equal("AVAILABLE", map["A1"]);
         Assert.Equal("AVAILABLE", map["A2"]);
         await shoppers[0].GetProblemAsync($"/api/bookings/{id}/ticket", HttpStatusCode.NotFound);
         await HoldAsync(shoppers[1], show, "A1", "A2");
+        Assert.False((await shoppers[0].GetJsonAsync($"/api/bookings/{id}/cancellation")).GetProperty("allowed").GetBoolean());
+        await shoppers[1].GetProblemAsync($"/api/bookings/{id}/cancellation", HttpStatusCode.NotFound);
 
         // The gateway's own books show the one refund.
         var order = await _anonymous.GetJsonAsync($"/api/sandbox/orders/{payment.GetProperty("orderId").GetString()}/status");
         Assert.Equal("paid", order.GetProperty("status").GetString());
         var refund = Assert.Single(order.GetProperty("refunds").EnumerateArray());
-        Assert.Equal(booking.GetProperty("price").GetProperty("seats").GetInt64(), refund.GetProperty("amount").GetInt64());
+        Assert.Equal(22_500, refund.GetProperty("amount").GetInt64());
         await _anonymous.GetProblemAsync("/api/sandbox/orders/order_unknown/status", HttpStatusCode.NotFound);
 
         // Cancelling again answers the same, and refunds nothing twice.
@@ -466,18 +479,37 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
-    public async Task A_paid_booking_cannot_be_cancelled_after_the_cutoff()
+    public async Task Within_two_hours_of_the_show_half_is_kept_and_in_its_last_20_minutes_a_booking_cannot_be_cancelled()
     {
         var (show, shoppers) = await FreshShowAsync();
-        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A1");
-        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var (early, earlyPayment) = await PendingPaymentAsync(shoppers[0], show, "A1");
+        await PayAsync(earlyPayment.GetProperty("orderId").GetString()!, "success");
+        var (late, latePayment) = await PendingPaymentAsync(shoppers[1], show, "A2");
+        await PayAsync(latePayment.GetProperty("orderId").GetString()!, "success");
         var startsAt = (await _anonymous.GetJsonAsync($"/api/shows/{show}")).GetProperty("startsAt").GetDateTimeOffset();
-        _app.Time.SetUtcNow(startsAt.ToUniversalTime().AddHours(-1));
 
-        var id = booking.GetProperty("id").GetString();
-        using var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null);
-        await cancel.ReadProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id));
+        _app.Time.SetUtcNow(startsAt.ToUniversalTime().AddHours(-1));
+        var earlyId = early.GetProperty("id").GetString();
+        var quote = await shoppers[0].GetJsonAsync($"/api/bookings/{earlyId}/cancellation");
+        Assert.Equal((7_500L, 50m), (quote.GetProperty("refund").GetInt64(), quote.GetProperty("tier").GetProperty("feePercent").GetDecimal()));
+        Assert.Equal(startsAt.AddMinutes(-20), quote.GetProperty("until").GetDateTimeOffset());
+        using (var cancel = await shoppers[0].PostAsync(new Uri($"/api/bookings/{earlyId}/cancel", UriKind.Relative), null))
+        {
+            Assert.Equal(7_500, (await cancel.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("refund").GetProperty("amount").GetInt64());
+        }
+
+        _app.Time.SetUtcNow(startsAt.ToUniversalTime().AddMinutes(-20));
+        var lateId = late.GetProperty("id").GetString();
+        var refused = await shoppers[1].GetJsonAsync($"/api/bookings/{lateId}/cancellation");
+        Assert.False(refused.GetProperty("allowed").GetBoolean());
+        Assert.Equal("Bookings can be cancelled until 20 minutes before the show.", refused.GetProperty("reason").GetString());
+        using (var cancel = await shoppers[1].PostAsync(new Uri($"/api/bookings/{lateId}/cancel", UriKind.Relative), null))
+        {
+            Assert.Equal("Bookings can be cancelled until 20 minutes before the show.",
+                (await cancel.ReadProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+        }
+
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[1], lateId));
     }
 
     [Fact]
@@ -770,7 +802,7 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
         var list = await shoppers[2].GetJsonAsync("/api/bookings?pageSize=100");
         var ofPaid = Cancellation(list, paid);
         Assert.True(ofPaid.GetProperty("allowed").GetBoolean());
-        Assert.Equal(paid.GetProperty("price").GetProperty("seats").GetInt64(), ofPaid.GetProperty("refund").GetInt64());
+        Assert.Equal(paid.GetProperty("price").GetProperty("seats").GetInt64() * 3 / 4, ofPaid.GetProperty("refund").GetInt64());
         Assert.Equal(startsAt.AddHours(-2), ofPaid.GetProperty("until").GetDateTimeOffset());
         Assert.Equal(startsAt.Offset, ofPaid.GetProperty("until").GetDateTimeOffset().Offset);
         var ofUnpaid = Cancellation(list, unpaid);

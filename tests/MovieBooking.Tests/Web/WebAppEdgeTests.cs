@@ -94,8 +94,11 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
         await visitor.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
         var card = page.Locator($".booking[data-id='{bookingId}']");
         await Expect(card).ToContainTextAsync("Confirmed");
-        var seatsPrice = booking.GetProperty("price").GetProperty("seats").GetInt64();
-        var expectedRefund = $"₹{seatsPrice / 100:N0}";
+        // The refund the page states is the one the service quotes by the theatre's cancellation policy now.
+        var quote = await api.GetFromJsonAsync<JsonElement>($"/api/bookings/{bookingId}/cancellation");
+        var quoted = quote.GetProperty("refund").GetInt64();
+        var expectedRefund = $"₹{(quoted / 100m).ToString("#,##0.##", System.Globalization.CultureInfo.InvariantCulture)}";
+        var tier = quote.GetProperty("tier").GetProperty("description").GetString()!;
         string? question = null;
         page.Dialog += async (_, dialog) =>
         {
@@ -106,6 +109,7 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
 
         await Expect(page.Locator("[role=status]").First).ToContainTextAsync($"Cancelled. {expectedRefund} is on its way back to you.");
         Assert.Contains($"You will get {expectedRefund} back", question, StringComparison.Ordinal);
+        Assert.Contains(tier, question, StringComparison.Ordinal);
         await Expect(page.Locator($".booking[data-id='{bookingId}']")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Cancelled|Refunded"));
         Assert.Empty(visitor.Errors);
     }

@@ -20,6 +20,7 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         booking.HasIndex(b => new { b.UserId, b.CreatedAt });
         booking.HasIndex(b => new { b.Status, b.ExpiresAt });
         booking.Property(b => b.OfferCode).HasMaxLength(20);
+        booking.Property(b => b.CancellationTier).HasConversion(new JsonValueConverter<CancellationTier?>(), new JsonValueComparer<CancellationTier?>());
         booking.HasIndex(b => b.OfferId);
         booking.HasOne<Offer>().WithMany().HasForeignKey(b => b.OfferId).OnDelete(DeleteBehavior.Restrict);
         booking.HasOne<User>().WithMany().HasForeignKey(b => b.UserId).OnDelete(DeleteBehavior.Restrict);

@@ -38,6 +38,7 @@ internal sealed class TheatreConfiguration : IEntityTypeConfiguration<Theatre>
         theatre.HasOne(t => t.City).WithMany().HasForeignKey(t => t.CityId).OnDelete(DeleteBehavior.Restrict);
         theatre.HasOne<User>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Restrict);
         theatre.HasMany(t => t.Screens).WithOne(s => s.Theatre).HasForeignKey(s => s.TheatreId).OnDelete(DeleteBehavior.Restrict);
+        theatre.Property(t => t.CancellationPolicy).HasConversion(new JsonValueConverter<Pricing.CancellationPolicy?>(), new JsonValueComparer<Pricing.CancellationPolicy?>());
     }
 }
 

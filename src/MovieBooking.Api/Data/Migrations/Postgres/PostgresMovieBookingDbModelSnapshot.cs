@@ -30,6 +30,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CancellationTier")
+                        .HasColumnType("text")
+                        .HasColumnName("cancellation_tier");
+
                     b.Property<DateTimeOffset?>("CancelledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("cancelled_at");
@@ -471,6 +475,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("address");
+
+                    b.Property<string>("CancellationPolicy")
+                        .HasColumnType("text")
+                        .HasColumnName("cancellation_policy");
 
                     b.Property<Guid>("CityId")
                         .HasColumnType("uuid")

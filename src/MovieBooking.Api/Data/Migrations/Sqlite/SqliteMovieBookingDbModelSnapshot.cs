@@ -24,6 +24,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("CancellationTier")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancellation_tier");
+
                     b.Property<long?>("CancelledAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("cancelled_at");
@@ -465,6 +469,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("address");
+
+                    b.Property<string>("CancellationPolicy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancellation_policy");
 
                     b.Property<Guid>("CityId")
                         .HasColumnType("TEXT")

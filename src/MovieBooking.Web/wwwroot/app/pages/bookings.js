@@ -22,9 +22,10 @@ export async function render(main, { app }) {
             ${b.status === 'CONFIRMED' ? `<p><a href="/bookings/${b.id}">Show ticket</a></p>` : ''}
             ${b.status === 'PENDING_PAYMENT' ? `<p><a href="/bookings/${b.id}">Pay now</a></p>` : ''}
             ${b.cancellation.allowed
-              ? `<button type="button" data-action="cancel" data-id="${b.id}" data-refund="${b.cancellation.refund}" data-currency="${b.price.currency}">Cancel booking</button>
-                 ${b.cancellation.until ? `<span class="muted">until ${dateTime(b.cancellation.until)}</span>` : ''}`
-              : ''}
+              ? `<button type="button" data-action="cancel" data-id="${b.id}" data-refund="${b.cancellation.refund}" data-currency="${b.price.currency}"
+                   data-tier="${escape(b.cancellation.tier?.description ?? '')}">Cancel booking</button>
+                 ${b.cancellation.tier ? `<span class="muted">${money(b.cancellation.refund, b.price.currency)} back until ${dateTime(b.cancellation.until)} (${escape(b.cancellation.tier.description)})</span>` : ''}`
+              : b.status === 'CONFIRMED' && b.cancellation.reason ? `<p class="muted">${escape(b.cancellation.reason)}</p>` : ''}
           </li>`).join('')}
       </ul>`;
   }
@@ -34,9 +35,9 @@ export async function render(main, { app }) {
   main.addEventListener('click', async event => {
     const button = event.target.closest('button[data-action="cancel"]');
     if (!button) return;
-    const { id, refund: amount, currency } = button.dataset;
-    // The refund as the service states it for this booking now.
-    const refund = Number(amount) > 0 ? `You will get ${money(Number(amount), currency)} back.` : 'Nothing was paid, so nothing is refunded.';
+    const { id, refund: amount, currency, tier } = button.dataset;
+    // The refund as the service quotes it for this booking now, by its theatre's cancellation policy.
+    const refund = Number(amount) > 0 ? `You will get ${money(Number(amount), currency)} back (${tier}).` : 'Nothing was paid, so nothing is refunded.';
     if (!window.confirm(`Cancel this booking? ${refund}`)) return;
     try {
       const cancelled = await postJson(`/api/bookings/${id}/cancel`, undefined, { auth: true });
