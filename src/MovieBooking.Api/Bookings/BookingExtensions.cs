@@ -1,6 +1,7 @@
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Food;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Invoices;
 using MovieBooking.Api.Offers;
 using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
@@ -60,6 +61,7 @@ public static class BookingExtensions
         routes.MapBookingsApi();
         routes.MapOffersApi();
         routes.MapMenuApi();
+        routes.MapInvoicesApi();
         return routes;
     }
 }

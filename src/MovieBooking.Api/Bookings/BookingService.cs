@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Invoices;
 using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
 using MovieBooking.Api.Tickets;
@@ -234,6 +235,7 @@ public sealed class BookingService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        await InvoiceNumbers.IssueAsync(db, bookingId, booking.ShowId, InvoiceKind.Invoice, now, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         events.BookingConfirmed(bookingId, paymentId);
         return true;
@@ -281,6 +283,7 @@ public sealed class BookingService(
                 .Where(s => s.ShowId == booking.ShowId && s.BookingId == bookingId && s.Status == SeatStatus.Booked)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SeatStatus.Available).SetProperty(x => x.BookingId, (Guid?)null), cancellationToken);
             await db.BookingSeats.Where(s => s.BookingId == bookingId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Sold, false), cancellationToken);
+            await InvoiceNumbers.IssueAsync(db, bookingId, booking.ShowId, InvoiceKind.CreditNote, time.GetUtcNow(), refundAmount, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 

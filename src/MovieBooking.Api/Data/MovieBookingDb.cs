@@ -4,6 +4,7 @@ using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Food;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Invoices;
 using MovieBooking.Api.Offers;
 using MovieBooking.Api.Payments;
 using MovieBooking.Api.Pricing;
@@ -30,6 +31,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<Offer> Offers => Set<Offer>();
     public DbSet<MenuItem> MenuItems => Set<MenuItem>();
     public DbSet<BookingFood> BookingFood => Set<BookingFood>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
@@ -57,6 +59,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<PaymentStatus>().HaveConversion<UpperSnakeCaseEnumConverter<PaymentStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<ShowStatus>().HaveConversion<UpperSnakeCaseEnumConverter<ShowStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<MenuItemKind>().HaveConversion<UpperSnakeCaseEnumConverter<MenuItemKind>>().HaveMaxLength(16);
+        configurationBuilder.Properties<InvoiceKind>().HaveConversion<UpperSnakeCaseEnumConverter<InvoiceKind>>().HaveMaxLength(16);
         configurationBuilder.Properties<OfferDiscount>().HaveConversion<UpperSnakeCaseEnumConverter<OfferDiscount>>().HaveMaxLength(16);
     }
 }

@@ -4,6 +4,7 @@ using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Food;
 using MovieBooking.Api.Identity;
+using MovieBooking.Api.Invoices;
 using MovieBooking.Api.Offers;
 using MovieBooking.Api.Pricing;
 
@@ -64,5 +65,17 @@ internal sealed class BookingFoodConfiguration : IEntityTypeConfiguration<Bookin
         food.HasIndex(f => new { f.ShowId, f.ItemId });
         food.HasOne<Booking>().WithMany().HasForeignKey(f => f.BookingId).OnDelete(DeleteBehavior.Cascade);
         food.HasOne<MenuItem>().WithMany().HasForeignKey(f => f.ItemId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
+{
+    public void Configure(EntityTypeBuilder<Invoice> invoice)
+    {
+        // One number per theatre and kind, and one invoice (and credit note) per booking.
+        invoice.HasKey(i => new { i.TheatreId, i.Kind, i.Number });
+        invoice.HasIndex(i => new { i.BookingId, i.Kind }).IsUnique();
+        invoice.HasOne<Theatre>().WithMany().HasForeignKey(i => i.TheatreId).OnDelete(DeleteBehavior.Restrict);
+        invoice.HasOne<Booking>().WithMany().HasForeignKey(i => i.BookingId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -863,6 +863,43 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Invoices.Invoice", b =>
+                {
+                    b.Property<Guid>("TheatreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("theatre_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    b.Property<long?>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.HasKey("TheatreId", "Kind", "Number")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("BookingId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_booking_id_kind");
+
+                    b.ToTable("invoices", (string)null);
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Offers.Offer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1492,6 +1529,23 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refresh_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Invoices.Invoice", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Bookings.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_bookings_booking_id");
+
+                    b.HasOne("MovieBooking.Api.Catalog.Theatre", null)
+                        .WithMany()
+                        .HasForeignKey("TheatreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_theatres_theatre_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Offers.Offer", b =>
