@@ -64,6 +64,9 @@ public sealed class Booking
     public CancellationTier? CancellationTier { get; set; }
     public List<BookingSeat> Seats { get; init; } = [];
 
+    /// <summary>Food and drink ordered with the booking.</summary>
+    public List<Food.BookingFood> FoodItems { get; init; } = [];
+
     /// <summary>What cancelling a paid booking gives back: all of it, or all but the convenience fee and its tax.</summary>
     public static long RefundOnCancel(long total, long convenienceFee, long tax, bool refundConvenienceFee) =>
         refundConvenienceFee ? total : total - convenienceFee - tax;

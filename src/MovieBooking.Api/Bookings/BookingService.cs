@@ -114,7 +114,7 @@ public sealed class BookingService(
 
     /// <summary>The user's own booking with its seats; anyone else's is not found.</summary>
     public Task<Booking?> FindAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken) =>
-        db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
+        db.Bookings.AsNoTracking().Include(b => b.Seats).Include(b => b.FoodItems).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
 
     /// <summary>An unpaid booking is cancelled by its owner; its seats are free at once. Cancelling it again answers the same.</summary>
     public async Task<BookingOutcome> CancelAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken)

@@ -31,15 +31,19 @@ public sealed record BookingRefund(long Amount, string? Reason, CancellationTier
 /// <summary>A booking; its times in the show's city time, like every time about the show.</summary>
 public sealed record BookingResponse(
     Guid Id, BookingStatus Status, Guid ShowId, Guid HoldId, IReadOnlyList<string> Seats, BookingPrice Price, DateTimeOffset ExpiresAt,
-    DateTimeOffset CreatedAt, BookingRefund? Refund, string? OfferCode)
+    DateTimeOffset CreatedAt, BookingRefund? Refund, string? OfferCode, IReadOnlyList<BookingFoodItem> Food)
 {
     public static BookingResponse From(Booking b, ShowFacts? show) => new(
         b.Id, b.Status, b.ShowId, b.HoldId, [.. b.Seats.Select(s => s.SeatId).Order(SeatOrder.Instance)],
         BookingPrice.Of(b), Local(b.ExpiresAt, show), Local(b.CreatedAt, show),
-        b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason, CancellationTierResponse.From(b.CancellationTier)) : null, b.OfferCode);
+        b.RefundAmount is { } amount ? new BookingRefund(amount, b.RefundReason, CancellationTierResponse.From(b.CancellationTier)) : null, b.OfferCode,
+        [.. b.FoodItems.OrderBy(f => f.Name).Select(f => new BookingFoodItem(f.ItemId, f.Name, f.Quantity, f.UnitPrice))]);
 
     private static DateTimeOffset Local(DateTimeOffset instant, ShowFacts? show) => show?.Local(instant) ?? instant;
 }
+
+/// <summary>Food and drink ordered with a booking: so many of one menu item at its price (GST included).</summary>
+public sealed record BookingFoodItem(Guid ItemId, string Name, int Quantity, long UnitPrice);
 
 /// <summary>What a booking is for, as a list shows it: the film, the theatre and the start in the city's time.</summary>
 public sealed record BookingShow(Guid Id, string Movie, string Theatre, DateTimeOffset StartsAt);

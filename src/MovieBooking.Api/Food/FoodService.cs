@@ -41,7 +41,7 @@ public sealed class FoodService(MovieBookingDb db, ShowFactsCache shows, WriteGa
     /// <summary>Replaces the booking's food and drink with these lines (none: no food).</summary>
     public async Task<FoodOutcome> SetAsync(Guid userId, Guid bookingId, IReadOnlyList<FoodOrderLine> order, CancellationToken cancellationToken)
     {
-        var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
+        var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).Include(b => b.FoodItems).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
         if (booking is null)
         {
             return new FoodOutcome.NotFound();
@@ -107,7 +107,7 @@ public sealed class FoodService(MovieBookingDb db, ShowFactsCache shows, WriteGa
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return new FoodOutcome.Done(await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstAsync(b => b.Id == bookingId, cancellationToken));
+        return new FoodOutcome.Done(await db.Bookings.AsNoTracking().Include(b => b.Seats).Include(b => b.FoodItems).FirstAsync(b => b.Id == bookingId, cancellationToken));
     }
 
     /// <summary>How many of an item the show's orders hold now, besides one booking's.</summary>

@@ -35,7 +35,7 @@ public sealed class OfferService(MovieBookingDb db, ShowFactsCache shows, WriteG
 {
     public async Task<OfferOutcome> ApplyAsync(Guid userId, Guid bookingId, string code, CancellationToken cancellationToken)
     {
-        var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
+        var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).Include(b => b.FoodItems).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
         if (booking is null)
         {
             return new OfferOutcome.NotFound();
@@ -94,7 +94,7 @@ public sealed class OfferService(MovieBookingDb db, ShowFactsCache shows, WriteG
 
     public async Task<OfferOutcome> RemoveAsync(Guid userId, Guid bookingId, CancellationToken cancellationToken)
     {
-        var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
+        var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).Include(b => b.FoodItems).FirstOrDefaultAsync(b => b.Id == bookingId && b.UserId == userId, cancellationToken);
         if (booking is null)
         {
             return new OfferOutcome.NotFound();
@@ -129,5 +129,5 @@ public sealed class OfferService(MovieBookingDb db, ShowFactsCache shows, WriteG
         bookings.Where(b => b.PaymentId != null || (b.Status == BookingStatus.PendingPayment && b.ExpiresAt > now));
 
     private Task<Booking> ReadAsync(Guid bookingId, CancellationToken cancellationToken) =>
-        db.Bookings.AsNoTracking().Include(b => b.Seats).FirstAsync(b => b.Id == bookingId, cancellationToken);
+        db.Bookings.AsNoTracking().Include(b => b.Seats).Include(b => b.FoodItems).FirstAsync(b => b.Id == bookingId, cancellationToken);
 }

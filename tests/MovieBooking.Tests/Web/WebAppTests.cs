@@ -183,6 +183,50 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task Food_and_drink_are_added_in_the_booking_summary_and_shown_on_the_ticket()
+    {
+        var show = await BookableShowAsync();
+        using var admin = new HttpClient { BaseAddress = browser.BaseAddress };
+        using (var login = await admin.PostAsJsonAsync("/api/auth/login", new { email = Accounts.AdminEmail, password = Accounts.AdminPassword }))
+        {
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+                (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        }
+
+        var theatre = (await admin.GetFromJsonAsync<JsonElement>($"/api/shows/{show}")).GetProperty("theatre").GetProperty("id").GetString();
+        var name = $"Caramel popcorn {Guid.NewGuid():N}"[..22];
+        using (var added = await admin.PostAsJsonAsync($"/api/theatres/{theatre}/menu", new { name, kind = "ITEM", price = 28_000, veg = true, stockPerShow = 50 }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, added.StatusCode);
+        }
+
+        await using var buyer = await browser.NewSessionAsync();
+        await buyer.KeepingEvidenceAsync(nameof(Food_and_drink_are_added_in_the_booking_summary_and_shown_on_the_ticket), async () =>
+        {
+            var page = buyer.Page;
+            await page.GotoAsync($"/shows/{show}");
+            await page.Locator(".seat.status-AVAILABLE").Nth(16).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+            await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+
+            await page.GetByLabel(name, new() { Exact = false }).FillAsync("2");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Update food and drink" }).ClickAsync();
+            await Expect(page.Locator("#panel [role=status]")).ToHaveTextAsync("Food and drink updated.");
+            await Expect(page.Locator("table.price")).ToContainTextAsync("Food and drink");
+            await Expect(page.Locator("table.price")).ToContainTextAsync("₹560");
+            var violations = await buyer.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+
+            await page.Locator("#panel button[data-action='pay']").ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your ticket" })).ToBeVisibleAsync();
+            await Expect(page.Locator(".ticket")).ToContainTextAsync($"With {name} × 2");
+            Assert.Empty(buyer.Errors);
+        });
+    }
+
+    [Fact]
     public async Task Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone()
     {
         var show = await BookableShowAsync();

@@ -63,7 +63,7 @@ internal sealed class BookingFoodConfiguration : IEntityTypeConfiguration<Bookin
         food.Property(f => f.Name).HasMaxLength(80);
         food.Property(f => f.TaxRate).HasPrecision(5, 2);
         food.HasIndex(f => new { f.ShowId, f.ItemId });
-        food.HasOne<Booking>().WithMany().HasForeignKey(f => f.BookingId).OnDelete(DeleteBehavior.Cascade);
+        food.HasOne<Booking>().WithMany(b => b.FoodItems).HasForeignKey(f => f.BookingId).OnDelete(DeleteBehavior.Cascade);
         food.HasOne<MenuItem>().WithMany().HasForeignKey(f => f.ItemId).OnDelete(DeleteBehavior.Restrict);
     }
 }

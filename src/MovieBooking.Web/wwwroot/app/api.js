@@ -71,6 +71,11 @@ export async function postJson(path, body, options = {}) {
   return response === null ? null : response.json();
 }
 
+export async function putJson(path, body, options = {}) {
+  const response = await send(path, { ...options, method: 'PUT', body });
+  return response === null ? null : response.json();
+}
+
 export async function del(path, options = {}) {
   const response = await send(path, { ...options, method: 'DELETE' });
   return response === null ? null : response.json();

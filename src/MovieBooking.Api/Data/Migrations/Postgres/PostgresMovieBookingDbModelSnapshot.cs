@@ -1497,7 +1497,7 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
             modelBuilder.Entity("MovieBooking.Api.Food.BookingFood", b =>
                 {
                     b.HasOne("MovieBooking.Api.Bookings.Booking", null)
-                        .WithMany()
+                        .WithMany("FoodItems")
                         .HasForeignKey("BookingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
@@ -1599,6 +1599,8 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
 
             modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
                 {
+                    b.Navigation("FoodItems");
+
                     b.Navigation("Seats");
                 });
 

@@ -1491,7 +1491,7 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
             modelBuilder.Entity("MovieBooking.Api.Food.BookingFood", b =>
                 {
                     b.HasOne("MovieBooking.Api.Bookings.Booking", null)
-                        .WithMany()
+                        .WithMany("FoodItems")
                         .HasForeignKey("BookingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
@@ -1593,6 +1593,8 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
 
             modelBuilder.Entity("MovieBooking.Api.Bookings.Booking", b =>
                 {
+                    b.Navigation("FoodItems");
+
                     b.Navigation("Seats");
                 });
 

@@ -5,6 +5,7 @@ import { getJson, postJson, blobUrl, ApiError } from '../api.js';
 import { escape, money, dateTime, seatList, titleCase, priceTable } from '../format.js';
 import { pay, answerIn } from '../checkout.js';
 import { offerSection, applyOffer, removeOffer } from '../offer.js';
+import { menuOf, foodSection, orderFood } from '../food.js';
 
 const outcomes = {
   FAILED: 'The payment did not go through, so nothing was charged and the seats were released.',
@@ -39,6 +40,7 @@ export async function render(main, { parameters: [bookingId], query, app }) {
     await drawTicket(main, bookingId);
     return undefined;
   }
+  let menu = booking.status === 'PENDING_PAYMENT' ? await menuOf(booking.showId) : [];
 
   function draw() {
     const p = booking.price;
@@ -51,6 +53,7 @@ export async function render(main, { parameters: [bookingId], query, app }) {
       ${priceTable(p)}
       ${booking.status === 'PENDING_PAYMENT'
         ? `${offerSection(booking)}
+           ${foodSection(booking, menu)}
            <p id="countdown" class="countdown"></p>
            <div id="checkout"><button type="button" class="primary" data-action="pay">Pay ${money(p.total, p.currency)}</button></div>`
         : `<p><a href="/shows/${booking.showId}">Choose seats again</a> · <a href="/bookings">All my bookings</a></p>`}`;
@@ -84,10 +87,19 @@ export async function render(main, { parameters: [bookingId], query, app }) {
   }
 
   main.addEventListener('submit', event => {
-    if (event.target.id !== 'offer-form') return;
-    event.preventDefault();
-    const code = new FormData(event.target).get('code');
-    changeOffer(() => applyOffer(booking, code), b => `Offer ${b.offerCode} applied: ${money(b.price.discount, b.price.currency)} off.`);
+    if (event.target.id === 'offer-form') {
+      event.preventDefault();
+      const code = new FormData(event.target).get('code');
+      changeOffer(() => applyOffer(booking, code), b => `Offer ${b.offerCode} applied: ${money(b.price.discount, b.price.currency)} off.`);
+    } else if (event.target.id === 'food-form') {
+      event.preventDefault();
+      const form = event.target;
+      changeOffer(async () => {
+        const changed = await orderFood(booking, form);
+        menu = await menuOf(changed.showId);
+        return changed;
+      }, () => 'Food and drink updated.');
+    }
   }, { signal: gone.signal });
 
   main.addEventListener('click', async event => {
@@ -129,6 +141,7 @@ async function drawTicket(main, bookingId) {
       <p>${escape(ticket.theatre.name)} · ${escape(ticket.screen.name)}</p>
       <p>${dateTime(ticket.show.startsAt)} · ${escape(ticket.show.language)} ${escape(ticket.show.format)}</p>
       <p class="seats">Seats ${escape(seatList(ticket.seats))}</p>
+      ${ticket.food.length > 0 ? `<p class="food-to-collect">With ${escape(ticket.food.map(f => `${f.name} × ${f.quantity}`).join(', '))}</p>` : ''}
       <img class="qr" src="${qr}" width="240" height="240" alt="Ticket code for seats ${escape(seatList(ticket.seats))}">
       <details><summary>Code as text</summary><code class="code" id="ticket-code">${escape(ticket.qr)}</code></details>
     </article>

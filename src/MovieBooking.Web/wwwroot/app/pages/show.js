@@ -5,6 +5,7 @@ import { getJson, postJson, ApiError, session } from '../api.js';
 import { escape, money, dateTime, seatList, titleCase, priceTable } from '../format.js';
 import { pay } from '../checkout.js';
 import { offerSection, applyOffer, removeOffer } from '../offer.js';
+import { menuOf, foodSection, orderFood } from '../food.js';
 
 /** What the service allows one person to hold of a show (Booking:MaxSeatsPerUser); the service enforces it. */
 const MaxSeats = 10;
@@ -35,6 +36,7 @@ export async function render(main, { parameters: [showId], app }) {
   const selected = new Set();
   let hold = null;
   let booking = null;
+  let menu = [];
   let message = null;
   let countdown = null;
   let focusId = null;
@@ -141,6 +143,7 @@ export async function render(main, { parameters: [showId], app }) {
         <p>Seats ${escape(seatList(booking.seats))}</p>
         ${priceTable(p)}
         ${offerSection(booking)}
+        ${foodSection(booking, menu)}
         <p id="countdown" class="countdown"></p>
         <div id="checkout"><button type="button" class="primary" data-action="pay">Pay ${money(p.total, p.currency)}</button></div>`;
     } else if (hold) {
@@ -194,6 +197,12 @@ export async function render(main, { parameters: [showId], app }) {
         app.announce(`Seats ${seatList(hold.seatIds)} are held for you.`);
       } else if (action === 'book') {
         booking = await postJson('/api/bookings', { holdId: hold.holdId }, { auth: true });
+        menu = await menuOf(showId);
+      } else if (action === 'order-food') {
+        booking = await orderFood(booking, code);
+        menu = await menuOf(showId);
+        message = { kind: 'status', text: 'Food and drink updated.' };
+        app.announce(message.text);
       } else if (action === 'apply-offer') {
         booking = await applyOffer(booking, code);
         message = { kind: 'status', text: `Offer ${booking.offerCode} applied: ${money(booking.price.discount, booking.price.currency)} off.` };
@@ -288,9 +297,13 @@ export async function render(main, { parameters: [showId], app }) {
     if (action) act(action);
   });
   panel.addEventListener('submit', event => {
-    if (event.target.id !== 'offer-form') return;
-    event.preventDefault();
-    act('apply-offer', new FormData(event.target).get('code'));
+    if (event.target.id === 'offer-form') {
+      event.preventDefault();
+      act('apply-offer', new FormData(event.target).get('code'));
+    } else if (event.target.id === 'food-form') {
+      event.preventDefault();
+      act('order-food', event.target);
+    }
   });
 
   session.onChange(() => drawPanel());
