@@ -52,6 +52,18 @@ internal static class DemoCatalog
     ];
 
     /// <summary>Local start times of the daily shows on every screen.</summary>
+    /// <summary>Each theatre's menu: name, kind, price in paise (GST included), veg, stock per show (none: unlimited).</summary>
+    public static readonly (string Name, Food.MenuItemKind Kind, long Price, bool Veg, int? Stock)[] Menu =
+    [
+        ("Salted popcorn (large)", Food.MenuItemKind.Item, 28_000, true, 120),
+        ("Masala chai", Food.MenuItemKind.Item, 9_000, true, null),
+        ("Chicken puff", Food.MenuItemKind.Item, 14_000, false, 40),
+        ("Popcorn and two colas", Food.MenuItemKind.Combo, 52_000, true, 60),
+    ];
+
+    /// <summary>The demo's offer code: 10 % off the tickets, at most ₹100, once per customer.</summary>
+    public const string OfferCode = "WELCOME10";
+
     public static readonly TimeOnly[] ShowTimes = [new(10, 0), new(13, 30), new(17, 0), new(20, 30)];
 
     /// <summary>Prices in paise by category; evening shows cost a fifth more.</summary>

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Food;
 using MovieBooking.Api.Identity;
+using MovieBooking.Api.Offers;
 using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Data.Seed;
@@ -60,6 +62,17 @@ internal static class DemoSeeder
             {
                 var theatre = new Theatre { CityId = city.Id, OwnerId = chainOwner.Id, Name = theatreName, Address = address };
                 db.Theatres.Add(theatre);
+                db.MenuItems.AddRange(DemoCatalog.Menu.Select(item => new MenuItem
+                {
+                    TheatreId = theatre.Id,
+                    Name = item.Name,
+                    Kind = item.Kind,
+                    Price = item.Price,
+                    TaxRate = 5m,
+                    Veg = item.Veg,
+                    StockPerShow = item.Stock,
+                    UpdatedAt = now,
+                }));
                 foreach (var (screenName, bands, blocked) in DemoCatalog.Screens)
                 {
                     var screen = new Screen { TheatreId = theatre.Id, Name = screenName };
@@ -70,6 +83,19 @@ internal static class DemoSeeder
             }
         }
 
+        db.Offers.Add(new Offer
+        {
+            Code = DemoCatalog.OfferCode,
+            Description = "10 % off your tickets, up to ₹100, once.",
+            Discount = OfferDiscount.Percent,
+            Percent = 10m,
+            Cap = 10_000,
+            ValidFrom = now,
+            ValidUntil = now.AddYears(1),
+            PerUserLimit = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
         await db.SaveChangesAsync(cancellationToken);
         await ShowInventory.MaterialiseMissingAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
