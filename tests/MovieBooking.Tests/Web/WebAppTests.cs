@@ -227,6 +227,37 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task An_owner_creates_an_offer_code_sees_its_redemptions_and_pauses_it()
+    {
+        var code = $"OWN{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        await using var owner = await browser.NewSessionAsync();
+        await owner.KeepingEvidenceAsync(nameof(An_owner_creates_an_offer_code_sees_its_redemptions_and_pauses_it), async () =>
+        {
+            var page = owner.Page;
+            await page.GotoAsync("/staff/offers");
+            await owner.SignInThroughDialogAsync(Accounts.OwnerEmail, Accounts.OwnerPassword);
+            var form = page.Locator("#new-offer");
+            await form.GetByLabel("Code").FillAsync(code);
+            await form.GetByLabel("Discount").SelectOptionAsync("PERCENT");
+            await form.GetByLabel("Percent or rupees").FillAsync("15");
+            await form.GetByLabel("Total limit").FillAsync("100");
+            await form.GetByRole(AriaRole.Button, new() { Name = "Create code" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Offer code {code} created.");
+            var row = page.Locator($"#offers tr[data-code='{code}']");
+            await Expect(row).ToContainTextAsync("15 % off");
+            await Expect(row.Locator(".count")).ToHaveTextAsync("0");
+            var violations = await owner.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+
+            await row.GetByRole(AriaRole.Button, new() { Name = $"Pause {code}" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Offer code {code} paused.");
+            await Expect(page.Locator($"#offers tr[data-code='{code}']").GetByRole(AriaRole.Button, new() { Name = $"Resume {code}" })).ToBeVisibleAsync();
+            Assert.Empty(owner.Errors);
+        });
+    }
+
+    [Fact]
     public async Task Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone()
     {
         var show = await BookableShowAsync();

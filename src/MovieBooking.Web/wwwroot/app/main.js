@@ -13,6 +13,7 @@ const routes = [
   [/^\/bookings\/([0-9a-f-]{36})$/, () => import('./pages/booking.js')],
   [/^\/checkin$/, () => import('./pages/checkin.js')],
   [/^\/staff$/, () => import('./pages/staff.js')],
+  [/^\/staff\/offers$/, () => import('./pages/offers.js')],
 ];
 
 const main = document.getElementById('main');
