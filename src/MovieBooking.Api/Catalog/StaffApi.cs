@@ -11,6 +11,9 @@ namespace MovieBooking.Api.Catalog;
 public sealed record StaffShow(
     Guid Id, string Movie, Guid TheatreId, string Theatre, string Screen, DateTimeOffset StartsAt, ShowStatus Status, SeatSummary Seats);
 
+/// <summary>A theatre the caller manages.</summary>
+public sealed record StaffTheatre(Guid Id, string Name, string City);
+
 public static class StaffApi
 {
     public sealed record StaffShowsRequest
@@ -24,7 +27,23 @@ public static class StaffApi
         routes.MapGet("/api/staff/shows", ListStaffShowsAsync).WithTags("Shows")
             .RequireAuthorization(Policies.TheatreManager)
             .WithSummary("The shows of the caller's theatres (every theatre for an admin) on a day, with each one's occupancy now.");
+        routes.MapGet("/api/staff/theatres", ListStaffTheatresAsync).WithTags("Theatres")
+            .RequireAuthorization(Policies.TheatreManager)
+            .WithSummary("The theatres the caller manages (every theatre for an admin), by city and name.");
         return routes;
+    }
+
+    private static async Task<Ok<List<StaffTheatre>>> ListStaffTheatresAsync(CurrentUser user, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        var userId = user.Id;
+        var admin = user.IsAdmin;
+        return TypedResults.Ok(await (
+                from theatre in db.Theatres.AsNoTracking()
+                join city in db.Cities on theatre.CityId equals city.Id
+                where admin || theatre.OwnerId == userId
+                orderby city.Name, theatre.Name
+                select new StaffTheatre(theatre.Id, theatre.Name, city.Name))
+            .ToListAsync(cancellationToken));
     }
 
     private static async Task<Ok<List<StaffShow>>> ListStaffShowsAsync(

@@ -258,6 +258,37 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task An_owner_adds_an_item_to_a_theatres_menu_and_takes_it_off_again()
+    {
+        var name = $"Samosa {Guid.NewGuid():N}"[..14];
+        await using var owner = await browser.NewSessionAsync(BrowserFixture.Phone);
+        await owner.KeepingEvidenceAsync(nameof(An_owner_adds_an_item_to_a_theatres_menu_and_takes_it_off_again), async () =>
+        {
+            var page = owner.Page;
+            await page.GotoAsync("/staff/menu");
+            await owner.SignInThroughDialogAsync(Accounts.OwnerEmail, Accounts.OwnerPassword);
+            await Expect(page.Locator("#menu")).ToContainTextAsync("Salted popcorn (large)");
+            var form = page.Locator("#new-item");
+            await form.GetByLabel("Name").FillAsync(name);
+            await form.GetByLabel("Price in rupees").FillAsync("45.50");
+            await form.GetByLabel("Stock per show").FillAsync("30");
+            await form.GetByRole(AriaRole.Button, new() { Name = "Add item" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"{name} added to the menu.");
+            var row = page.Locator("#menu tr", new() { HasText = name });
+            await Expect(row).ToContainTextAsync("₹45.5");
+            await Expect(row).ToContainTextAsync("30");
+            var violations = await owner.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+
+            await row.GetByRole(AriaRole.Button, new() { Name = $"Take {name} off the menu" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"{name} is off the menu.");
+            await Expect(page.Locator("#menu tr", new() { HasText = name })).ToHaveCountAsync(0);
+            Assert.Empty(owner.Errors);
+        });
+    }
+
+    [Fact]
     public async Task Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone()
     {
         var show = await BookableShowAsync();

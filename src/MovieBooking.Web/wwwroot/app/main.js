@@ -14,6 +14,7 @@ const routes = [
   [/^\/checkin$/, () => import('./pages/checkin.js')],
   [/^\/staff$/, () => import('./pages/staff.js')],
   [/^\/staff\/offers$/, () => import('./pages/offers.js')],
+  [/^\/staff\/menu$/, () => import('./pages/menu.js')],
 ];
 
 const main = document.getElementById('main');
