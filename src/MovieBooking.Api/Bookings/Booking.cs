@@ -67,10 +67,6 @@ public sealed class Booking
     /// <summary>Food and drink ordered with the booking.</summary>
     public List<Food.BookingFood> FoodItems { get; init; } = [];
 
-    /// <summary>What cancelling a paid booking gives back: all of it, or all but the convenience fee and its tax.</summary>
-    public static long RefundOnCancel(long total, long convenienceFee, long tax, bool refundConvenienceFee) =>
-        refundConvenienceFee ? total : total - convenienceFee - tax;
-
     /// <summary>Sets every amount from a quote.</summary>
     public void Price(PriceQuote quote)
     {
