@@ -154,6 +154,18 @@ public abstract class FoodApiTests(AppFixture fixture) : BookingsApiTestsBase(fi
 
         Assert.DoesNotContain((await a.Anonymous.GetJsonAsync($"/api/theatres/{theatre}/menu")).EnumerateArray(), i => i.GetProperty("id").GetString() == tea);
         await OrderAsync(shoppers[5], id, HttpStatusCode.BadRequest, (tea, 1));
+
+        // Unknown ids are 404s; a bad change to an item is a 400 that leaves it as it was.
+        await a.Anonymous.GetProblemAsync($"/api/shows/{Guid.CreateVersion7()}/menu", HttpStatusCode.NotFound);
+        await a.Anonymous.GetProblemAsync($"/api/theatres/{Guid.CreateVersion7()}/menu", HttpStatusCode.NotFound);
+        await (await a.Owner.PutJsonAsync($"/api/menu/{tea}", item)).ReadProblemAsync(HttpStatusCode.NotFound);
+        using (var badChange = await a.Owner.PutJsonAsync($"/api/menu/{elsewhere}", new { name = "Cold coffee", kind = "ITEM", price = 9_000, veg = true, taxRate = 80 }))
+        {
+            Assert.True((await badChange.ReadProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("taxRate", out _));
+        }
+
+        Assert.Equal(5m, (await a.Anonymous.GetJsonAsync($"/api/theatres/{otherTheatre}/menu")).EnumerateArray()
+            .Single(i => i.GetProperty("id").GetString() == elsewhere).GetProperty("taxRate").GetDecimal());
     }
 
     private async Task<(string Show, HttpClient[] Shoppers, string Theatre)> ShowWithTheatreAsync(int rows = 3)

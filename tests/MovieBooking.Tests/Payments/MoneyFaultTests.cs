@@ -134,6 +134,41 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
     }
 
     [Fact]
+    public async Task A_confirmation_failing_at_its_invoice_takes_no_number_and_the_reconciler_confirms_it_with_the_next()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var first = await PaidBookingAsync(_app, shoppers[0], show, "C1");
+
+        // The gateway takes the money; the database fails at the last step of the confirming transaction (the invoice).
+        var (booking, payment) = await PendingPaymentAsync(shoppers[1], show, "C2");
+        var bookingId = booking.GetProperty("id").GetGuid();
+        Database.FailCommands(sql => sql.Contains("INSERT INTO", StringComparison.Ordinal) && sql.Contains("invoices", StringComparison.Ordinal), times: 1);
+        Assert.Equal("captured", (await SandboxPayAsync(_anonymous, payment.GetProperty("orderId").GetString()!)).GetProperty("status").GetString());
+        Database.Clear();
+
+        // Nothing of the confirmation stands: not the booking's status, not the sale, not the ticket, not a number.
+        Assert.Equal(BookingStatus.PendingPayment, (await BookingAsync(bookingId)).Status);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Tickets.CountAsync(t => t.BookingId == bookingId)));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Invoices.CountAsync(i => i.BookingId == bookingId)));
+        Assert.NotEqual("BOOKED", (await SeatMapAsync(show))["C2"]);
+
+        // Another sale takes the next number meanwhile; then the reconciler settles the stranded payment.
+        var third = await PaidBookingAsync(_app, shoppers[2], show, "C3");
+        await Reconciling.UntilSettledAsync(_app);
+
+        Assert.Equal(BookingStatus.Confirmed, (await BookingAsync(bookingId)).Status);
+        Assert.Equal(PaymentStatus.Captured, (await PaymentAsync(payment.GetProperty("paymentId").GetGuid())).Status);
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["C2"]);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Tickets.CountAsync(t => t.BookingId == bookingId)));
+        Assert.Equal(0, await RefundsAtGatewayAsync(payment.GetProperty("orderId").GetString()!));
+        var ids = new[] { first.BookingId, bookingId, third.BookingId };
+        var numbers = await _app.WithDbAsync(db => db.Invoices.Where(i => ids.Contains(i.BookingId))
+            .Select(i => new { i.BookingId, i.Number }).ToListAsync());
+        Assert.Equal([1L, 2L, 3L], numbers.Select(n => n.Number).Order());
+        Assert.Equal(3L, numbers.Single(n => n.BookingId == bookingId).Number);
+    }
+
+    [Fact]
     public async Task A_payment_the_service_failed_to_record_is_found_by_the_reconciler_and_confirms_its_expired_booking()
     {
         var (show, shoppers) = await FreshShowAsync();
