@@ -11,8 +11,11 @@ namespace MovieBooking.Api.Catalog;
 public sealed record StaffShow(
     Guid Id, string Movie, Guid TheatreId, string Theatre, string Screen, DateTimeOffset StartsAt, ShowStatus Status, SeatSummary Seats);
 
-/// <summary>A theatre the caller manages.</summary>
-public sealed record StaffTheatre(Guid Id, string Name, string City);
+/// <summary>A theatre the caller manages, with its screens.</summary>
+public sealed record StaffTheatre(Guid Id, string Name, string City, IReadOnlyList<StaffScreen> Screens);
+
+/// <summary>A screen as its theatre's staff see it: whether its shows can take their prices from a price plan.</summary>
+public sealed record StaffScreen(Guid Id, string Name, int SeatCount, bool HasPricePlan);
 
 public static class StaffApi
 {
@@ -29,7 +32,7 @@ public static class StaffApi
             .WithSummary("The shows of the caller's theatres (every theatre for an admin) on a day, with each one's occupancy now.");
         routes.MapGet("/api/staff/theatres", ListStaffTheatresAsync).WithTags("Theatres")
             .RequireAuthorization(Policies.TheatreManager)
-            .WithSummary("The theatres the caller manages (every theatre for an admin), by city and name.");
+            .WithSummary("The theatres the caller manages (every theatre for an admin), by city and name, with their screens.");
         return routes;
     }
 
@@ -37,13 +40,21 @@ public static class StaffApi
     {
         var userId = user.Id;
         var admin = user.IsAdmin;
-        return TypedResults.Ok(await (
+        var theatres = await (
                 from theatre in db.Theatres.AsNoTracking()
                 join city in db.Cities on theatre.CityId equals city.Id
                 where admin || theatre.OwnerId == userId
                 orderby city.Name, theatre.Name
-                select new StaffTheatre(theatre.Id, theatre.Name, city.Name))
-            .ToListAsync(cancellationToken));
+                select new { theatre.Id, theatre.Name, City = city.Name })
+            .ToListAsync(cancellationToken);
+        var ids = theatres.Select(t => t.Id).ToList();
+        var screens = (await db.Screens.AsNoTracking()
+                .Where(s => ids.Contains(s.TheatreId))
+                .OrderBy(s => s.Name)
+                .Select(s => new { s.TheatreId, s.Id, s.Name, Seats = s.Seats.Count, Plan = db.PricePlans.Any(p => p.ScreenId == s.Id) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(s => s.TheatreId, s => new StaffScreen(s.Id, s.Name, s.Seats, s.Plan));
+        return TypedResults.Ok(theatres.Select(t => new StaffTheatre(t.Id, t.Name, t.City, [.. screens[t.Id]])).ToList());
     }
 
     private static async Task<Ok<List<StaffShow>>> ListStaffShowsAsync(

@@ -173,6 +173,28 @@ public abstract class PricePlansApiTests(AppFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task The_staff_list_of_theatres_shows_each_screen_and_whether_it_has_a_price_plan()
+    {
+        var a = await fixture.ActorsAsync();
+        var theatre = await a.Catalog.TheatreAsync(a.OwnerId);
+        var planned = await a.Catalog.ScreenAsync(theatre);
+        var unplanned = await a.Catalog.ScreenAsync(theatre);
+        using (var put = await a.Owner.PutJsonAsync($"/api/screens/{planned}/price-plan", Plan))
+        {
+            await put.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        JsonElement Listed(JsonElement theatres) => theatres.EnumerateArray().Single(t => t.GetProperty("id").GetString() == theatre);
+        var screens = Listed(await a.Owner.GetJsonAsync("/api/staff/theatres")).GetProperty("screens").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("id").GetString()!, s => (s.GetProperty("hasPricePlan").GetBoolean(), s.GetProperty("seatCount").GetInt32()));
+        Assert.Equal(new Dictionary<string, (bool, int)> { [planned] = (true, 18), [unplanned] = (false, 18) }, screens);
+        Assert.Equal(2, Listed(await a.Admin.GetJsonAsync("/api/staff/theatres")).GetProperty("screens").GetArrayLength());
+        Assert.DoesNotContain((await a.OtherOwner.GetJsonAsync("/api/staff/theatres")).EnumerateArray(), t => t.GetProperty("id").GetString() == theatre);
+        await a.User.GetProblemAsync("/api/staff/theatres", HttpStatusCode.Forbidden);
+        await a.Anonymous.GetProblemAsync("/api/staff/theatres", HttpStatusCode.Unauthorized);
+    }
+
     private static DateTimeOffset NextMonday(DateTimeOffset now)
     {
         var day = now.Date.AddDays(2);

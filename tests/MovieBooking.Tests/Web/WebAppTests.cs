@@ -289,6 +289,71 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task An_owner_sets_a_screens_price_plan_with_a_matinee_band_and_is_told_when_bands_overlap()
+    {
+        using var owner = await SignedInAsync(Accounts.OwnerEmail, Accounts.OwnerPassword);
+        var theatre = (await owner.GetFromJsonAsync<JsonElement>("/api/staff/theatres"))[0].GetProperty("id").GetString();
+        string screen;
+        using (var created = await owner.PostAsJsonAsync($"/api/theatres/{theatre}/screens", new { name = $"Audi P{Guid.NewGuid():N}"[..12], rows = CatalogBuilder.Layout() }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            screen = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+
+        await using var session = await browser.NewSessionAsync();
+        await session.KeepingEvidenceAsync(nameof(An_owner_sets_a_screens_price_plan_with_a_matinee_band_and_is_told_when_bands_overlap), async () =>
+        {
+            var page = session.Page;
+            await page.GotoAsync($"/staff/prices?theatre={theatre}&screen={screen}");
+            await session.SignInThroughDialogAsync(Accounts.OwnerEmail, Accounts.OwnerPassword);
+            await Expect(page.Locator("#plan-state")).ToContainTextAsync("no price plan");
+            var standard = page.GetByRole(AriaRole.Group, new() { Name = "Standard prices" });
+            await standard.GetByLabel("Prime (₹)").FillAsync("300");
+            await standard.GetByLabel("Classic (₹)").FillAsync("200");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add a band" }).ClickAsync();
+            var band = page.Locator("fieldset.band").Nth(0);
+            await band.GetByLabel("Name").FillAsync("Matinee");
+            await band.GetByLabel("Until").FillAsync("12:00");
+            foreach (var day in new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" })
+            {
+                await band.GetByLabel(day).CheckAsync();
+            }
+
+            await band.GetByLabel("Prime (₹)").FillAsync("180");
+            await band.GetByLabel("Classic (₹)").FillAsync("120.50");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save price plan" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Price plan saved. New shows on this screen take their prices from it.");
+            await Expect(page.Locator("#plan-state")).ToContainTextAsync("Prime ₹300");
+            var violations = await session.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+
+            var plan = await owner.GetFromJsonAsync<JsonElement>($"/api/screens/{screen}/price-plan");
+            Assert.Equal(30_000, plan.GetProperty("prices").EnumerateArray().Single(p => p.GetProperty("category").GetString() == "PRIME").GetProperty("amount").GetInt64());
+            var matinee = plan.GetProperty("bands").EnumerateArray().Single();
+            Assert.Equal("Matinee", matinee.GetProperty("name").GetString());
+            Assert.Equal(["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"], matinee.GetProperty("days").EnumerateArray().Select(d => d.GetString()));
+            Assert.Equal(("00:00", "12:00"), (matinee.GetProperty("from").GetString(), matinee.GetProperty("until").GetString()));
+            Assert.Equal(12_050, matinee.GetProperty("prices").EnumerateArray().Single(p => p.GetProperty("category").GetString() == "CLASSIC").GetProperty("amount").GetInt64());
+
+            // A second band over the matinee's Friday morning is refused in words, and the saved plan is unchanged.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add a band" }).ClickAsync();
+            var late = page.Locator("fieldset.band").Nth(1);
+            await late.GetByLabel("Name").FillAsync("Weekend");
+            await late.GetByLabel("From").FillAsync("10:00");
+            foreach (var day in new[] { "Friday", "Saturday", "Sunday" })
+            {
+                await late.GetByLabel(day).CheckAsync();
+            }
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save price plan" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("It overlaps Matinee on Friday between 10:00 and 12:00");
+            await Expect(page.Locator("fieldset.band")).ToHaveCountAsync(2);
+            Assert.Single((await owner.GetFromJsonAsync<JsonElement>($"/api/screens/{screen}/price-plan")).GetProperty("bands").EnumerateArray());
+            Assert.All(session.Errors, error => Assert.Contains("status of 400", error, StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public async Task Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone()
     {
         var show = await BookableShowAsync();
@@ -458,6 +523,15 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Expect(visitor.Page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
         await visitor.Page.GoBackAsync();
         await Expect(visitor.Page.Locator(".seat").First).ToBeVisibleAsync();
+    }
+
+    private async Task<HttpClient> SignedInAsync(string email, string password)
+    {
+        var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        using var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        return http;
     }
 
     private async Task<string> BookableShowAsync()

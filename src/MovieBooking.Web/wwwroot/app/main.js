@@ -15,6 +15,7 @@ const routes = [
   [/^\/staff$/, () => import('./pages/staff.js')],
   [/^\/staff\/offers$/, () => import('./pages/offers.js')],
   [/^\/staff\/menu$/, () => import('./pages/menu.js')],
+  [/^\/staff\/prices$/, () => import('./pages/prices.js')],
 ];
 
 const main = document.getElementById('main');
