@@ -30,6 +30,35 @@ internal sealed class BenchApi(HttpClient http)
             new { cityId = city, name = $"Bench Theatre {Guid.NewGuid():N}"[..30], address = "1 Load Test Road", ownerId = _ownerId })).GetProperty("id").GetString();
     }
 
+    /// <summary>
+    /// What a customer adds to a booking in the <c>-extras</c> scenarios: a platform-wide offer code with limits (so
+    /// its redemptions are counted) and a menu item of the bench theatre with a stock per show (so its sales are too).
+    /// </summary>
+    public async Task<(string Code, string ItemId)> CreateExtrasAsync()
+    {
+        var code = $"BENCH{Guid.NewGuid():N}"[..16].ToUpperInvariant();
+        await PostJsonAsync("/api/offers", _adminToken, new
+        {
+            code,
+            discount = "PERCENT",
+            percent = 10,
+            cap = 10_000,
+            validFrom = DateTimeOffset.UtcNow.AddDays(-1),
+            validUntil = DateTimeOffset.UtcNow.AddDays(30),
+            totalLimit = 10_000_000,
+            perUserLimit = 1_000,
+        });
+        var item = await PostJsonAsync($"/api/theatres/{_theatreId}/menu", _adminToken, new
+        {
+            name = "Salted popcorn (regular)",
+            kind = "ITEM",
+            price = 25_000,
+            veg = true,
+            stockPerShow = 1_000,
+        });
+        return (code, item.GetProperty("id").GetString()!);
+    }
+
     /// <summary>A new show of 200 seats (two categories, an aisle in each row) starting tomorrow.</summary>
     public async Task<string> CreateShowAsync()
     {

@@ -7,7 +7,7 @@ internal sealed record BenchOptions(
     int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int Rounds = 10, TimeSpan Window = default,
     string ClusterDir = "data/cluster", int ClusterPort = 8080, TimeSpan Outage = default, TimeSpan HoldTtl = default, TimeSpan SettleWithin = default)
 {
-    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "watchers"];
+    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "booking-extras", "payment-extras", "watchers"];
 
     /// <summary>Scenarios run only when named: <c>chaos</c> injects faults into a running cluster.</summary>
     public static readonly string[] NamedScenarios = ["chaos"];
@@ -94,7 +94,9 @@ internal sealed record BenchOptions(
           --warmup S                      unrecorded seconds before health, seatmap and hold (default 30)
           --watchers N                    open seat map streams in 'watchers' (default 2000)
           --watch-rate R                  holds and releases a second while they watch (default 40)
-          --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, watchers (default all),
+          --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, booking-extras,
+                                          payment-extras (as booking and payment, plus an offer code and food), watchers
+                                          (default all),
                                           or chaos alone: faults injected into a running scripts/cluster.sh cluster
                                           (--connections buyers, --duration seconds of calm around each fault)
           --cluster-dir D, --cluster-port P   the chaos run's cluster (default data/cluster, 8080, as cluster.sh)

@@ -57,6 +57,8 @@ var tokens = await api.CreateUsersAsync(Math.Max(options.Connections, options.Sc
 var results = new List<ScenarioResult>();
 WatchersResult? watched = null;
 var failures = new List<string>();
+// Bookings made (booking scenarios) and purchases confirmed (payment scenarios), by scenario.
+var completed = new Dictionary<string, int>();
 var seatIds = BenchApi.SeatIds;
 
 foreach (var scenario in options.Scenarios)
@@ -124,83 +126,14 @@ foreach (var scenario in options.Scenarios)
             }
 
         case "booking":
-            {
-                // Hold → book, each connection on seats of its own, until they run out or the time is up.
-                var show = await api.CreateShowAsync();
-                var booked = 0;
-                results.Add(await Load.RunAsync("booking", options.Connections, options.Duration, async (worker, recorder, stop) =>
-                {
-                    foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
-                    {
-                        if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
-                        {
-                            continue;
-                        }
-
-                        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = BenchApi.Content(BenchApi.Body(new { holdId })) };
-                        BenchApi.Authorize(request, tokens[worker]);
-                        using var response = await recorder.SendAsync(http, request);
-                        if (response?.StatusCode == HttpStatusCode.Created)
-                        {
-                            Interlocked.Increment(ref booked);
-                        }
-                    }
-                }));
-                if (service is not null)
-                {
-                    var stored = await CountAsync("SELECT count(*) FROM bookings WHERE show_id = @show", show);
-                    Check(stored == booked, $"booking: {booked} bookings answered 201, the database has {stored}");
-                }
-
-                break;
-            }
+        case "booking-extras":
+            await BookingAsync(scenario, scenario.EndsWith("-extras", StringComparison.Ordinal));
+            break;
 
         case "payment":
-            {
-                // Hold → book → start a payment → pay at the sandbox checkout → verify, each connection on seats of its own.
-                var show = await api.CreateShowAsync();
-                var confirmed = new ConcurrentBag<string>();
-                results.Add(await Load.RunAsync("payment", options.Connections, options.Duration, async (worker, recorder, stop) =>
-                {
-                    foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
-                    {
-                        if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
-                        {
-                            continue;
-                        }
-
-                        var booking = await PostAsync(recorder, tokens[worker], "/api/bookings", new { holdId });
-                        var payment = booking is null ? null : await PostAsync(recorder, tokens[worker], $"/api/bookings/{booking.Value.GetProperty("id").GetString()}/payments", null);
-                        var orderId = payment?.GetProperty("orderId").GetString();
-                        var paid = orderId is null ? null : await PostAsync(recorder, null, $"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" }, HttpStatusCode.OK);
-                        if (paid is null)
-                        {
-                            continue;
-                        }
-
-                        var verified = await PostAsync(recorder, tokens[worker], "/api/payments/verify", new
-                        {
-                            orderId,
-                            paymentId = paid.Value.GetProperty("paymentId").GetString(),
-                            signature = paid.Value.GetProperty("signature").GetString(),
-                        }, HttpStatusCode.OK);
-                        if (verified?.GetProperty("status").GetString() == "CONFIRMED")
-                        {
-                            confirmed.Add(seat);
-                        }
-                    }
-                }));
-                var map = await SeatMapAsync(show);
-                Check(confirmed.All(seat => map[seat] == "BOOKED"), $"payment: all {confirmed.Count} paid seats are booked on the seat map");
-                Check(map.Count(kv => kv.Value == "BOOKED") == confirmed.Count, "payment: the seat map books exactly the paid seats");
-                if (service is not null)
-                {
-                    var tickets = await CountAsync("SELECT count(*) FROM tickets t JOIN bookings b ON b.id = t.booking_id WHERE b.show_id = @show", show);
-                    Check(tickets == confirmed.Count, $"payment: {confirmed.Count} confirmed bookings, {tickets} tickets issued");
-                }
-
-                break;
-            }
+        case "payment-extras":
+            await PaymentAsync(scenario, scenario.EndsWith("-extras", StringComparison.Ordinal));
+            break;
 
         case "watchers":
             {
@@ -218,6 +151,121 @@ foreach (var scenario in options.Scenarios)
 
 Report();
 return failures.Count == 0 ? 0 : 1;
+
+// Hold → book (→ apply the offer code and order food), each connection on seats of its own, until they run out or the time is up.
+async Task BookingAsync(string name, bool extras)
+{
+    var show = await api.CreateShowAsync();
+    var extra = extras ? await api.CreateExtrasAsync() : default;
+    var booked = 0;
+    results.Add(await Load.RunAsync(name, options.Connections, options.Duration, async (worker, recorder, stop) =>
+    {
+        foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
+        {
+            if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
+            {
+                continue;
+            }
+
+            var booking = await PostAsync(recorder, tokens[worker], "/api/bookings", new { holdId });
+            if (booking is not null && (!extras || await AddExtrasAsync(recorder, tokens[worker], booking.Value, extra)))
+            {
+                Interlocked.Increment(ref booked);
+            }
+        }
+    }));
+    completed[name] = booked;
+    if (service is not null)
+    {
+        var stored = await CountAsync("SELECT count(*) FROM bookings WHERE show_id = @show", show);
+        Check(stored == booked, $"{name}: {booked} bookings answered 201{(extras ? " with their code and food" : "")}, the database has {stored}");
+        if (extras)
+        {
+            await CheckExtrasAsync(name, show, booked, "PENDING_PAYMENT");
+        }
+    }
+}
+
+// Hold → book (→ code and food) → start a payment → pay at the sandbox checkout → verify, each connection on seats of its own.
+async Task PaymentAsync(string name, bool extras)
+{
+    var show = await api.CreateShowAsync();
+    var extra = extras ? await api.CreateExtrasAsync() : default;
+    var confirmed = new ConcurrentBag<string>();
+    results.Add(await Load.RunAsync(name, options.Connections, options.Duration, async (worker, recorder, stop) =>
+    {
+        foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
+        {
+            if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
+            {
+                continue;
+            }
+
+            var booking = await PostAsync(recorder, tokens[worker], "/api/bookings", new { holdId });
+            if (booking is null || (extras && !await AddExtrasAsync(recorder, tokens[worker], booking.Value, extra)))
+            {
+                continue;
+            }
+
+            var payment = await PostAsync(recorder, tokens[worker], $"/api/bookings/{booking.Value.GetProperty("id").GetString()}/payments", null);
+            var orderId = payment?.GetProperty("orderId").GetString();
+            var paid = orderId is null ? null : await PostAsync(recorder, null, $"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" }, HttpStatusCode.OK);
+            if (paid is null)
+            {
+                continue;
+            }
+
+            var verified = await PostAsync(recorder, tokens[worker], "/api/payments/verify", new
+            {
+                orderId,
+                paymentId = paid.Value.GetProperty("paymentId").GetString(),
+                signature = paid.Value.GetProperty("signature").GetString(),
+            }, HttpStatusCode.OK);
+            if (verified?.GetProperty("status").GetString() == "CONFIRMED")
+            {
+                confirmed.Add(seat);
+            }
+        }
+    }));
+    completed[name] = confirmed.Count;
+    var map = await SeatMapAsync(show);
+    Check(confirmed.All(seat => map[seat] == "BOOKED"), $"{name}: all {confirmed.Count} paid seats are booked on the seat map");
+    Check(map.Count(kv => kv.Value == "BOOKED") == confirmed.Count, $"{name}: the seat map books exactly the paid seats");
+    if (service is not null)
+    {
+        var tickets = await CountAsync("SELECT count(*) FROM tickets t JOIN bookings b ON b.id = t.booking_id WHERE b.show_id = @show", show);
+        Check(tickets == confirmed.Count, $"{name}: {confirmed.Count} confirmed bookings, {tickets} tickets issued");
+        if (extras)
+        {
+            await CheckExtrasAsync(name, show, confirmed.Count, "CONFIRMED");
+        }
+    }
+}
+
+// The offer code, then two of the menu item; true when both were taken.
+async Task<bool> AddExtrasAsync(Recorder recorder, string token, JsonElement booking, (string Code, string ItemId) extra)
+{
+    var id = booking.GetProperty("id").GetString();
+    if (await PostAsync(recorder, token, $"/api/bookings/{id}/offer", new { code = extra.Code }, HttpStatusCode.OK) is null)
+    {
+        return false;
+    }
+
+    using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/bookings/{id}/food")
+    {
+        Content = BenchApi.Content(BenchApi.Body(new { items = new[] { new { itemId = extra.ItemId, quantity = 2 } } })),
+    };
+    BenchApi.Authorize(request, token);
+    using var response = await recorder.SendAsync(http, request);
+    return response?.StatusCode == HttpStatusCode.OK;
+}
+
+// Every booking that took its code and food (every confirmed one, after a payment) carries the discount and the food.
+async Task CheckExtrasAsync(string name, string show, int expected, string status)
+{
+    var discounted = await CountAsync($"SELECT count(*) FROM bookings WHERE show_id = @show AND status = '{status}' AND discount > 0 AND food > 0", show);
+    Check(discounted == expected, $"{name}: {expected} {status.ToLowerInvariant()} bookings took the code and food, {discounted} carry a discount and food");
+}
 
 async Task<Dictionary<string, string>> SeatMapAsync(string show)
 {
@@ -283,6 +331,17 @@ void Report()
         if (c.ServerErrors > 0 || c.Failures > 0)
         {
             failures.Add($"{r.Name}: {c.ServerErrors} server errors, {c.Failures} failed requests");
+        }
+    }
+
+    if (completed.Count > 0)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| scenario | bookings made or purchases confirmed | per second |");
+        Console.WriteLine("| --- | ---: | ---: |");
+        foreach (var r in results.Where(r => completed.ContainsKey(r.Name)))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Name} | {completed[r.Name]} | {completed[r.Name] / r.Elapsed.TotalSeconds:F0} |"));
         }
     }
 
