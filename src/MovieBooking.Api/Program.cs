@@ -4,6 +4,7 @@ using MovieBooking.Api.Data;
 using MovieBooking.Api.Health;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Notifications;
 using MovieBooking.Api.Payments;
 using MovieBooking.Api.Realtime;
 using MovieBooking.Api.Seating;
@@ -34,6 +35,7 @@ try
     builder.AddCatalog();
     builder.AddBookings();
     builder.AddPayments();
+    builder.AddNotifications();
     builder.AddLiveSeatMaps();
     builder.AddWebApp();
 
@@ -71,6 +73,7 @@ api.MapSeatingApi();
 api.MapSeatStreamApi();
 api.MapBookingApis();
 api.MapPaymentApis();
+api.MapNotificationsApi();
 
 app.Run();
 return 0;

@@ -4,6 +4,7 @@ using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Invoices;
+using MovieBooking.Api.Notifications;
 using MovieBooking.Api.Pricing;
 using MovieBooking.Api.Seating;
 using MovieBooking.Api.Tickets;
@@ -37,7 +38,9 @@ public sealed class BookingService(
     IOptions<BookingOptions> options,
     IOptions<TaxOptions> tax,
     TimeProvider time,
-    DomainEvents events)
+    DomainEvents events,
+    IOptions<NotificationOptions> notifications,
+    OutboxSignal outbox)
 {
     private ConvenienceFee Fee => new(options.Value.ConvenienceFeePerTicket, options.Value.ConvenienceFeePercent);
 
@@ -232,11 +235,15 @@ public sealed class BookingService(
         if (!await db.Tickets.AnyAsync(t => t.BookingId == bookingId, cancellationToken))
         {
             db.Tickets.Add(new Ticket { BookingId = bookingId, IssuedAt = now });
-            await db.SaveChangesAsync(cancellationToken);
         }
 
+        // The confirmation's messages commit with it, or not at all.
+        var startsAt = (await shows.GetAsync(booking.ShowId, cancellationToken))?.StartsAt ?? now;
+        Outbox.BookingConfirmed(db, booking, startsAt, now, notifications.Value.ReminderBefore);
+        await db.SaveChangesAsync(cancellationToken);
         await InvoiceNumbers.IssueAsync(db, bookingId, booking.ShowId, InvoiceKind.Invoice, now, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outbox.Written();
         events.BookingConfirmed(bookingId, paymentId);
         return true;
     }

@@ -5,6 +5,7 @@ using MovieBooking.Api.Food;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Invoices;
+using MovieBooking.Api.Notifications;
 using MovieBooking.Api.Offers;
 using MovieBooking.Api.Payments;
 using MovieBooking.Api.Pricing;
@@ -38,6 +39,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<Revocation> Revocations => Set<Revocation>();
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<BookingSeat> BookingSeats => Set<BookingSeat>();
+    public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
@@ -61,6 +63,9 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<MenuItemKind>().HaveConversion<UpperSnakeCaseEnumConverter<MenuItemKind>>().HaveMaxLength(16);
         configurationBuilder.Properties<InvoiceKind>().HaveConversion<UpperSnakeCaseEnumConverter<InvoiceKind>>().HaveMaxLength(16);
         configurationBuilder.Properties<OfferDiscount>().HaveConversion<UpperSnakeCaseEnumConverter<OfferDiscount>>().HaveMaxLength(16);
+        configurationBuilder.Properties<NotificationKind>().HaveConversion<UpperSnakeCaseEnumConverter<NotificationKind>>().HaveMaxLength(24);
+        configurationBuilder.Properties<NotificationChannel>().HaveConversion<UpperSnakeCaseEnumConverter<NotificationChannel>>().HaveMaxLength(8);
+        configurationBuilder.Properties<NotificationStatus>().HaveConversion<UpperSnakeCaseEnumConverter<NotificationStatus>>().HaveMaxLength(8);
     }
 }
 

@@ -37,6 +37,9 @@ public sealed class MovieBookingApp(IReadOnlyDictionary<string, string?> setting
         ["RateLimiting:Holds:PermitLimit"] = "100000",
         // Test shows start days ahead; doors open for them at once. The window has its own tests.
         ["Tickets:CheckInOpensBefore"] = "7.00:00:00",
+        // Messages wait in the outbox; the notification tests send them, to an SMTP server of their own.
+        ["Notifications:Dispatch"] = "false",
+        ["Notifications:Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "moviebooking-tests-mail"),
     };
 
     /// <summary>Runs code against the app's own database context.</summary>

@@ -1,0 +1,183 @@
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Catalog;
+using MovieBooking.Api.Data;
+using MovieBooking.Api.Seating;
+using MovieBooking.Api.Tickets;
+using QRCoder;
+
+namespace MovieBooking.Api.Notifications;
+
+/// <summary>A message ready to send, or why it is not to be sent.</summary>
+public sealed record Composed(MimeMessage? Email, string? Skipped)
+{
+    public static Composed Skip(string reason) => new(null, reason);
+}
+
+/// <summary>Composes a notification's message when it is sent, from the booking or account it is about, as they are now.</summary>
+public sealed class NotificationComposer(
+    MovieBookingDb db, TicketCode codes, EmailTemplates templates, IOptions<NotificationOptions> options, IOptions<EmailOptions> email)
+{
+    private const string QrContentId = "ticket-qr";
+
+    public async Task<Composed> ComposeAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        return notification.Kind switch
+        {
+            NotificationKind.BookingConfirmed => await ConfirmationAsync(notification, cancellationToken),
+            NotificationKind.ShowReminder => await ReminderAsync(notification, cancellationToken),
+            _ => throw new InvalidOperationException($"No message is composed for {notification.Kind}."),
+        };
+    }
+
+    private async Task<Composed> ConfirmationAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        if (await BookingAsync(notification, cancellationToken) is not { } found)
+        {
+            return Composed.Skip("The booking no longer exists.");
+        }
+
+        var (facts, recipient, ticket) = found;
+        if (ticket is null)
+        {
+            return Composed.Skip("The booking has no ticket: it was never confirmed.");
+        }
+
+        var parameters = new Dictionary<string, object?> { ["Booking"] = facts, ["QrContentId"] = QrContentId };
+        var body = new BodyBuilder
+        {
+            HtmlBody = await templates.HtmlAsync<Templates.BookingConfirmedHtml>(parameters),
+            TextBody = await templates.TextAsync<Templates.BookingConfirmedText>(new() { ["Booking"] = facts }),
+        };
+        var qr = body.LinkedResources.Add("ticket-qr.png", QrPng(ticket), new ContentType("image", "png"));
+        qr.ContentId = QrContentId;
+        var invitation = body.Attachments.Add("show.ics", Invitation(facts), new ContentType("text", "calendar"));
+        invitation.ContentType.Parameters.Add("method", "PUBLISH");
+        return new Composed(Message(notification, recipient, $"Booking confirmed: {facts.Movie}, {facts.When}", body), null);
+    }
+
+    private async Task<Composed> ReminderAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        if (await BookingAsync(notification, cancellationToken) is not { } found)
+        {
+            return Composed.Skip("The booking no longer exists.");
+        }
+
+        var (facts, recipient, _) = found;
+        var state = await db.Bookings.AsNoTracking().Where(b => b.Id == notification.BookingId)
+            .Select(b => new { b.Status, Show = db.Shows.Where(s => s.Id == b.ShowId).Select(s => s.Status).First() })
+            .FirstAsync(cancellationToken);
+        if (state.Show != ShowStatus.Scheduled)
+        {
+            return Composed.Skip("The show was cancelled.");
+        }
+
+        if (state.Status != BookingStatus.Confirmed)
+        {
+            return Composed.Skip($"The booking is {BookingStatusNames.Of(state.Status)}.");
+        }
+
+        var parameters = new Dictionary<string, object?> { ["Booking"] = facts };
+        var body = new BodyBuilder
+        {
+            HtmlBody = await templates.HtmlAsync<Templates.ShowReminderHtml>(parameters),
+            TextBody = await templates.TextAsync<Templates.ShowReminderText>(parameters),
+        };
+        return new Composed(Message(notification, recipient, $"Reminder: {facts.Movie} at {facts.StartsAt:HH:mm}, {facts.Theatre}", body), null);
+    }
+
+    private MimeMessage Message(Notification notification, MailboxAddress recipient, string subject, BodyBuilder body)
+    {
+        var settings = email.Value;
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(settings.From));
+        message.To.Add(recipient);
+        message.Subject = subject;
+        // Stable per notification: a message sent again after a crash carries the same id, so clients show it once.
+        message.MessageId = $"{notification.Id:N}@{settings.MessageIdDomain}";
+        message.Date = notification.CreatedAt;
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    private async Task<(BookingFacts Facts, MailboxAddress Recipient, TicketClaims? Ticket)?> BookingAsync(
+        Notification notification, CancellationToken cancellationToken)
+    {
+        var found = await (
+                from booking in db.Bookings.AsNoTracking()
+                join user in db.Users on booking.UserId equals user.Id
+                join show in db.Shows on booking.ShowId equals show.Id
+                join movie in db.Movies on show.MovieId equals movie.Id
+                join screen in db.Screens on show.ScreenId equals screen.Id
+                join theatre in db.Theatres on screen.TheatreId equals theatre.Id
+                join city in db.Cities on theatre.CityId equals city.Id
+                where booking.Id == notification.BookingId
+                select new
+                {
+                    Booking = booking,
+                    user.Name,
+                    user.Email,
+                    Movie = movie.Title,
+                    show.Language,
+                    show.Format,
+                    show.StartsAt,
+                    show.EndsAt,
+                    Theatre = theatre.Name,
+                    theatre.Address,
+                    City = city.Name,
+                    city.TimeZone,
+                    Screen = screen.Name,
+                    Seats = booking.Seats.Select(s => s.SeatId).ToList(),
+                    TicketId = db.Tickets.Where(t => t.BookingId == booking.Id).Select(t => (Guid?)t.Id).FirstOrDefault(),
+                })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var seats = found.Seats.Order(SeatOrder.Instance).ToList();
+        var food = await db.BookingFood.AsNoTracking().Where(f => f.BookingId == found.Booking.Id).OrderBy(f => f.Name)
+            .Select(f => new FoodFact(f.Name, f.Quantity)).ToListAsync(cancellationToken);
+        var ticketUrl = $"{options.Value.PublicUrl.TrimEnd('/')}/bookings/{found.Booking.Id}";
+        var facts = new BookingFacts(
+            found.Booking.Id, found.Name, found.Movie, found.Language, found.Format,
+            CityTime.ToLocal(found.StartsAt, found.TimeZone), CityTime.ToLocal(found.EndsAt, found.TimeZone),
+            found.Theatre, found.Address, found.City, found.Screen, seats, food,
+            [.. found.Booking.Lines.Select(l => new PriceFact(l.Description, l.Quantity, l.Amount))],
+            found.Booking.Total, found.Booking.Currency, found.Booking.OfferCode, ticketUrl);
+        var ticket = found.TicketId is { } ticketId ? new TicketClaims(ticketId, found.Booking.ShowId, seats) : null;
+        return (facts, new MailboxAddress(found.Name, found.Email), ticket);
+    }
+
+    private byte[] QrPng(TicketClaims ticket)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(codes.Sign(ticket), QRCodeGenerator.ECCLevel.M);
+        return new PngByteQRCode(data).GetGraphic(8);
+    }
+
+    private byte[] Invitation(BookingFacts facts)
+    {
+        var show = new CalendarEvent
+        {
+            Uid = $"{facts.BookingId:N}@{email.Value.MessageIdDomain}",
+            Summary = $"{facts.Movie} ({facts.Language}, {facts.Format})",
+            Location = $"{facts.Theatre}, {facts.Screen}, {facts.Address}, {facts.City}",
+            Description = $"Seats {string.Join(", ", facts.Seats)}. Your ticket: {facts.TicketUrl}",
+            Start = new CalDateTime(facts.StartsAt.UtcDateTime, "UTC"),
+            End = new CalDateTime(facts.EndsAt.UtcDateTime, "UTC"),
+            DtStamp = new CalDateTime(DateTime.UtcNow, "UTC"),
+        };
+        var calendar = new Calendar { Method = "PUBLISH" };
+        calendar.Events.Add(show);
+        return System.Text.Encoding.UTF8.GetBytes(new CalendarSerializer().SerializeToString(calendar)!);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace MovieBooking.Api.Notifications;
+
+public static class NotificationExtensions
+{
+    /// <summary>
+    /// The outbox's dispatcher (hosted unless <c>Notifications:Dispatch</c> is false) and email: SMTP when
+    /// <c>Notifications:Email:SmtpHost</c> is set, otherwise .eml files under <c>Notifications:Email:PickupDirectory</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<EmailTemplates>();
+        services.AddScoped<NotificationComposer>();
+        services.AddSingleton<SmtpEmailTransport>();
+        services.AddSingleton<PickupDirectoryTransport>();
+        services.AddSingleton<IEmailTransport>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SmtpHost)
+            ? sp.GetRequiredService<PickupDirectoryTransport>()
+            : sp.GetRequiredService<SmtpEmailTransport>());
+        services.AddSingleton<NotificationDispatcher>();
+        if (builder.Configuration.GetValue($"{NotificationOptions.Section}:{nameof(NotificationOptions.Dispatch)}", true))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
+        }
+
+        return builder;
+    }
+}

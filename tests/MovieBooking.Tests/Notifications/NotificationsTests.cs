@@ -1,0 +1,288 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using MovieBooking.Api.Notifications;
+using MovieBooking.Tests.Bookings;
+using MovieBooking.Tests.Infrastructure;
+
+namespace MovieBooking.Tests.Notifications;
+
+/// <summary>An app that sends its email to an SMTP server of its own on loopback, retrying after 10 s, three attempts at most.</summary>
+public interface IMailFixture
+{
+    SmtpSink Smtp { get; }
+}
+
+public sealed class SqliteMailFixture : SqliteAppFixture, IMailFixture
+{
+    public SmtpSink Smtp { get; } = SmtpSink.Start();
+
+    protected override void Configure(Dictionary<string, string?> settings) => MailSettings.Apply(Smtp, settings);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+}
+
+public sealed class PostgresMailFixture : PostgresAppFixture, IMailFixture
+{
+    public SmtpSink Smtp { get; } = SmtpSink.Start();
+
+    protected override void Configure(Dictionary<string, string?> settings) => MailSettings.Apply(Smtp, settings);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+}
+
+internal static class MailSettings
+{
+    public static void Apply(SmtpSink smtp, Dictionary<string, string?> settings)
+    {
+        smtp.Configure(settings);
+        settings["Notifications:MaxAttempts"] = "3";
+        settings["Notifications:FirstRetry"] = "00:00:10";
+        settings["Notifications:PublicUrl"] = "https://tickets.example.com";
+    }
+}
+
+/// <summary>
+/// Email through the transactional outbox, at a real SMTP server: what a confirmation carries, retries while the
+/// server is down, failed messages an admin sends again, reminders, and each message sent once by racing dispatchers.
+/// </summary>
+public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsApiTestsBase(fixture)
+    where TFixture : AppFixture, IMailFixture
+{
+    private readonly MovieBookingApp _app = fixture.App;
+    private SmtpSink Smtp => fixture.Smtp;
+    private NotificationDispatcher Dispatcher => _app.Services.GetRequiredService<NotificationDispatcher>();
+
+    [Fact]
+    public async Task A_paid_booking_is_emailed_once_with_its_qr_code_calendar_invitation_and_price()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var shopper = shoppers[0];
+        var email = (await shopper.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        var (booking, payment) = await PendingPaymentAsync(shopper, show, "B2", "B1");
+        var bookingId = booking.GetProperty("id").GetString()!;
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+
+        await DispatchAllAsync();
+        var row = await _app.WithDbAsync(db => db.Notifications.SingleAsync(n => n.BookingId == Guid.Parse(bookingId) && n.Kind == NotificationKind.BookingConfirmed));
+        Assert.True(row.Status == NotificationStatus.Sent, row.LastError);
+        var message = Assert.Single(Smtp.To(email));
+        Assert.Equal($"{row.Id:N}@moviebooking.localhost", message.MessageId);
+        var details = await shopper.GetJsonAsync($"/api/shows/{show}");
+        var movie = details.GetProperty("movie").GetProperty("title").GetString()!;
+        Assert.StartsWith($"Booking confirmed: {movie}, ", message.Subject, StringComparison.Ordinal);
+
+        // Both parts tell the show, the seats in order, the total and the ticket's link.
+        var total = booking.GetProperty("price").GetProperty("total").GetInt64();
+        var money = Money.Format(total, "INR");
+        // The HTML part writes characters beyond ASCII as references (&#x20B9; for ₹); read as a client shows it.
+        foreach (var part in new[] { message.TextBody, WebUtility.HtmlDecode(message.HtmlBody) })
+        {
+            Assert.Contains(movie, part, StringComparison.Ordinal);
+            Assert.Contains("B1, B2", part, StringComparison.Ordinal);
+            Assert.Contains(money, part, StringComparison.Ordinal);
+            Assert.Contains($"https://tickets.example.com/bookings/{bookingId}", part, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("<", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("src=\"cid:ticket-qr\"", message.HtmlBody, StringComparison.Ordinal);
+
+        // The inline image is the ticket's own QR code, as the API serves it.
+        var qr = message.BodyParts.OfType<MimePart>().Single(p => p.ContentId == "ticket-qr");
+        Assert.Equal("image/png", qr.ContentType.MimeType);
+        using var image = new MemoryStream();
+        await qr.Content!.DecodeToAsync(image);
+        using var served = await shopper.GetAsync(new Uri($"/api/bookings/{bookingId}/ticket/qr.png", UriKind.Relative));
+        Assert.Equal(await served.Content.ReadAsByteArrayAsync(), image.ToArray());
+
+        // The calendar invitation holds the show at its start, at the theatre.
+        var invitation = message.Attachments.OfType<MimePart>().Single(p => p.FileName == "show.ics");
+        Assert.Equal("text/calendar", invitation.ContentType.MimeType);
+        using var ics = new MemoryStream();
+        await invitation.Content!.DecodeToAsync(ics);
+        var calendar = System.Text.Encoding.UTF8.GetString(ics.ToArray());
+        var startsAt = details.GetProperty("startsAt").GetDateTimeOffset().UtcDateTime;
+        Assert.Contains("BEGIN:VEVENT", calendar, StringComparison.Ordinal);
+        Assert.Contains($"DTSTART:{startsAt:yyyyMMdd'T'HHmmss'Z'}", calendar, StringComparison.Ordinal);
+        Assert.Contains($"UID:{Guid.Parse(bookingId):N}@moviebooking.localhost", calendar, StringComparison.Ordinal);
+
+        // Sent is sent: another round sends nothing.
+        Assert.Equal(0, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Single(Smtp.To(email));
+    }
+
+    [Fact]
+    public async Task While_the_mail_server_is_down_a_confirmation_waits_and_goes_out_once_when_it_is_back()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var shopper = shoppers[1];
+        var email = (await shopper.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        await Smtp.StopAsync();
+        Guid id;
+        try
+        {
+            var (booking, payment) = await PendingPaymentAsync(shopper, show, "C1");
+            await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+            id = Guid.Parse(booking.GetProperty("id").GetString()!);
+            await Dispatcher.DispatchDueAsync(CancellationToken.None);
+            var waiting = await ConfirmationOfAsync(id);
+            Assert.Equal((NotificationStatus.Pending, 1), (waiting.Status, waiting.Attempts));
+            Assert.NotNull(waiting.LastError);
+            // Not before its retry is due: the first retry comes 5–10 s later.
+            Assert.InRange(waiting.DueAt - _app.Time.GetUtcNow(), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+            await Dispatcher.DispatchDueAsync(CancellationToken.None);
+            Assert.Equal(1, (await ConfirmationOfAsync(id)).Attempts);
+        }
+        finally
+        {
+            Smtp.Resume();
+        }
+
+        _app.Time.Advance(TimeSpan.FromSeconds(11));
+        await DispatchAllAsync();
+        var sent = await ConfirmationOfAsync(id);
+        Assert.Equal((NotificationStatus.Sent, 2), (sent.Status, sent.Attempts));
+        Assert.Single(Smtp.To(email), m => m.MessageId == $"{sent.Id:N}@moviebooking.localhost");
+    }
+
+    [Fact]
+    public async Task After_its_last_attempt_a_message_is_failed_and_an_admin_sends_it_again()
+    {
+        var a = await fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var shopper = shoppers[2];
+        var email = (await shopper.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        await Smtp.StopAsync();
+        Guid id;
+        try
+        {
+            var (booking, payment) = await PendingPaymentAsync(shopper, show, "A1");
+            await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+            id = Guid.Parse(booking.GetProperty("id").GetString()!);
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                await Dispatcher.DispatchDueAsync(CancellationToken.None);
+                _app.Time.Advance(TimeSpan.FromMinutes(1));
+            }
+        }
+        finally
+        {
+            Smtp.Resume();
+        }
+
+        var failed = await ConfirmationOfAsync(id);
+        Assert.Equal((NotificationStatus.Failed, 3), (failed.Status, failed.Attempts));
+        await DispatchAllAsync();
+        Assert.Empty(Smtp.To(email));
+
+        var listed = (await a.Admin.GetJsonAsync("/api/admin/notifications?status=FAILED&pageSize=100")).GetProperty("items").EnumerateArray()
+            .Single(n => n.GetProperty("id").GetString() == failed.Id.ToString());
+        Assert.Equal("BOOKING_CONFIRMED", listed.GetProperty("kind").GetString());
+        Assert.Equal(3, listed.GetProperty("attempts").GetInt32());
+        Assert.False(string.IsNullOrEmpty(listed.GetProperty("lastError").GetString()));
+
+        // Only admins, only failed messages, only known ids; a rejected request changes nothing.
+        await a.Owner.GetProblemAsync("/api/admin/notifications", HttpStatusCode.Forbidden);
+        await a.Anonymous.GetProblemAsync("/api/admin/notifications", HttpStatusCode.Unauthorized);
+        var problem = await a.Admin.GetProblemAsync("/api/admin/notifications?status=LOST", HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("status", out _));
+        await (await a.Admin.PostJsonAsync($"/api/admin/notifications/{Guid.CreateVersion7()}/retry", new { })).ReadProblemAsync(HttpStatusCode.NotFound);
+        await (await a.User.PostJsonAsync($"/api/admin/notifications/{failed.Id}/retry", new { })).ReadProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(NotificationStatus.Failed, (await ConfirmationOfAsync(id)).Status);
+
+        using (var retried = await a.Admin.PostJsonAsync($"/api/admin/notifications/{failed.Id}/retry", new { }))
+        {
+            Assert.Equal("PENDING", (await retried.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        }
+
+        await DispatchAllAsync();
+        Assert.Single(Smtp.To(email));
+        Assert.Equal(NotificationStatus.Sent, (await ConfirmationOfAsync(id)).Status);
+        using var again = await a.Admin.PostJsonAsync($"/api/admin/notifications/{failed.Id}/retry", new { });
+        await again.ReadProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_reminder_goes_out_three_hours_before_the_show_but_not_for_a_booking_cancelled_meanwhile()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var kept = shoppers[3];
+        var cancelled = shoppers[4];
+        var keptEmail = (await kept.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        var cancelledEmail = (await cancelled.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        foreach (var (shopper, seat) in new[] { (kept, "A1"), (cancelled, "A2") })
+        {
+            var (_, payment) = await PendingPaymentAsync(shopper, show, seat);
+            await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        }
+
+        var cancelledBooking = (await cancelled.GetJsonAsync("/api/bookings")).GetProperty("items")[0].GetProperty("id").GetString();
+        using (var cancel = await cancelled.PostJsonAsync($"/api/bookings/{cancelledBooking}/cancel", new { }))
+        {
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        await DispatchAllAsync();
+        var startsAt = (await kept.GetJsonAsync($"/api/shows/{show}")).GetProperty("startsAt").GetDateTimeOffset();
+        Assert.DoesNotContain(Smtp.To(keptEmail), m => m.Subject!.StartsWith("Reminder", StringComparison.Ordinal));
+
+        _app.Time.Advance(startsAt - TimeSpan.FromHours(3) - _app.Time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        await DispatchAllAsync();
+        var reminder = Assert.Single(Smtp.To(keptEmail), m => m.Subject!.StartsWith("Reminder", StringComparison.Ordinal));
+        Assert.Contains("A1", reminder.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(Smtp.To(cancelledEmail), m => m.Subject!.StartsWith("Reminder", StringComparison.Ordinal));
+        var skipped = await _app.WithDbAsync(db => db.Notifications.SingleAsync(n => n.BookingId == Guid.Parse(cancelledBooking!) && n.Kind == NotificationKind.ShowReminder));
+        Assert.Equal(NotificationStatus.Skipped, skipped.Status);
+    }
+
+    [Fact]
+    public async Task Dispatchers_racing_over_one_outbox_send_each_message_exactly_once()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var seats = new[] { "A", "B", "C" }.SelectMany(row => Enumerable.Range(1, 6).Select(n => $"{row}{n}")).ToArray();
+        var buyers = shoppers.Skip(10).Take(seats.Length).ToArray();
+        var bookings = await Task.WhenAll(buyers.Select(async (buyer, i) =>
+        {
+            var (booking, payment) = await PendingPaymentAsync(buyer, show, seats[i]);
+            await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+            return Guid.Parse(booking.GetProperty("id").GetString()!);
+        }));
+
+        // Four dispatchers at once, as four instances would run them, each with its own connection.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(DispatchAllAsync)));
+        var ids = await _app.WithDbAsync(db => db.Notifications
+            .Where(n => bookings.Contains(n.BookingId!.Value) && n.Kind == NotificationKind.BookingConfirmed)
+            .Select(n => new { n.Id, n.Status }).ToListAsync());
+        Assert.Equal(seats.Length, ids.Count);
+        Assert.All(ids, n => Assert.Equal(NotificationStatus.Sent, n.Status));
+        foreach (var n in ids)
+        {
+            Assert.Single(Smtp.Received, m => m.MessageId == $"{n.Id:N}@moviebooking.localhost");
+        }
+    }
+
+    private Task<Notification> ConfirmationOfAsync(Guid bookingId) =>
+        _app.WithDbAsync(db => db.Notifications.AsNoTracking().SingleAsync(n => n.BookingId == bookingId && n.Kind == NotificationKind.BookingConfirmed));
+
+    /// <summary>Rounds until nothing due is left.</summary>
+    private async Task DispatchAllAsync()
+    {
+        while (await Dispatcher.DispatchDueAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+}
+
+public sealed class SqliteNotificationsTests(SqliteMailFixture fixture) : NotificationsTests<SqliteMailFixture>(fixture), IClassFixture<SqliteMailFixture>;
+
+public sealed class PostgresNotificationsTests(PostgresMailFixture fixture) : NotificationsTests<PostgresMailFixture>(fixture), IClassFixture<PostgresMailFixture>;
