@@ -291,8 +291,12 @@ public sealed class BookingService(
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SeatStatus.Available).SetProperty(x => x.BookingId, (Guid?)null), cancellationToken);
             await db.BookingSeats.Where(s => s.BookingId == bookingId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Sold, false), cancellationToken);
             await InvoiceNumbers.IssueAsync(db, bookingId, booking.ShowId, InvoiceKind.CreditNote, time.GetUtcNow(), refundAmount, cancellationToken);
+            Outbox.BookingChanged(db, byCustomer ? NotificationKind.BookingCancelled : NotificationKind.ShowCancelled, booking.UserId, bookingId, time.GetUtcNow(), refundAmount);
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+
+        outbox.Written();
 
         await holds.ReturnSoldAsync(booking.ShowId, [.. booking.Seats.Select(s => s.SeatId)], cancellationToken);
         changes.SeatsChanged(booking.ShowId);
@@ -322,30 +326,54 @@ public sealed class BookingService(
         }
 
         var now = time.GetUtcNow();
-        return await db.Bookings
-            .Where(b => b.Id == bookingId && b.Status == from && b.RefundAmount == null)
-            .ExecuteUpdateAsync(b => b
-                .SetProperty(x => x.Status, BookingStatus.Cancelled)
-                .SetProperty(x => x.RefundAmount, refundAmount)
-                .SetProperty(x => x.RefundReason, reason)
-                .SetProperty(x => x.PaymentId, paymentId)
-                .SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1;
+        if (await db.Bookings
+                .Where(b => b.Id == bookingId && b.Status == from && b.RefundAmount == null)
+                .ExecuteUpdateAsync(b => b
+                    .SetProperty(x => x.Status, BookingStatus.Cancelled)
+                    .SetProperty(x => x.RefundAmount, refundAmount)
+                    .SetProperty(x => x.RefundReason, reason)
+                    .SetProperty(x => x.PaymentId, paymentId)
+                    .SetProperty(x => x.UpdatedAt, now), cancellationToken) != 1)
+        {
+            return false;
+        }
+
+        await TellAsync(NotificationKind.BookingCancelled, bookingId, refundAmount, cancellationToken);
+        return true;
     }
 
     /// <summary>
     /// A cancelled booking whose refund the gateway completed becomes REFUNDED, when <paramref name="paymentId"/> is the
     /// payment it was owed. Joins the caller's transaction, which completes the payment.
     /// </summary>
-    public async Task<bool> CompleteRefundAsync(Guid bookingId, Guid paymentId, CancellationToken cancellationToken) =>
-        await db.Bookings
-            .Where(b => b.Id == bookingId && b.Status == BookingStatus.Cancelled && b.PaymentId == paymentId && b.RefundAmount != null)
-            .ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, BookingStatus.Refunded).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken) == 1;
+    public async Task<bool> CompleteRefundAsync(Guid bookingId, Guid paymentId, CancellationToken cancellationToken)
+    {
+        if (await db.Bookings
+                .Where(b => b.Id == bookingId && b.Status == BookingStatus.Cancelled && b.PaymentId == paymentId && b.RefundAmount != null)
+                .ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, BookingStatus.Refunded).SetProperty(x => x.UpdatedAt, time.GetUtcNow()), cancellationToken) != 1)
+        {
+            return false;
+        }
+
+        var refunded = await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.RefundAmount).FirstAsync(cancellationToken);
+        await TellAsync(NotificationKind.RefundCompleted, bookingId, refunded, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Writes a message about the booking into the caller's transaction (so it commits with the change).</summary>
+    private async Task TellAsync(NotificationKind kind, Guid bookingId, long? amount, CancellationToken cancellationToken)
+    {
+        var userId = await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.UserId).FirstAsync(cancellationToken);
+        Outbox.BookingChanged(db, kind, userId, bookingId, time.GetUtcNow(), amount);
+        await db.SaveChangesAsync(cancellationToken);
+        outbox.Written();
+    }
 
     /// <summary>An unpaid booking whose payment failed becomes FAILED and its seats are free at once.</summary>
     public async Task<bool> FailAsync(Guid bookingId, CancellationToken cancellationToken)
     {
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
-        if (booking is null || !await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Failed, cancellationToken))
+        if (booking is null || !await MoveTellingAsync(booking, BookingStatus.Failed, NotificationKind.PaymentFailed, cancellationToken))
         {
             return false;
         }
@@ -361,7 +389,7 @@ public sealed class BookingService(
     {
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
         if (booking is null || booking.ExpiresAt > time.GetUtcNow()
-            || !await MoveAsync(bookingId, BookingStatus.PendingPayment, BookingStatus.Expired, cancellationToken))
+            || !await MoveTellingAsync(booking, BookingStatus.Expired, NotificationKind.BookingExpired, cancellationToken))
         {
             return false;
         }
@@ -369,6 +397,26 @@ public sealed class BookingService(
         events.BookingExpired(bookingId);
         await holds.ReleaseAsync(HoldOf(booking), cancellationToken);
         changes.SeatsChanged(booking.ShowId);
+        return true;
+    }
+
+    /// <summary>An unpaid booking ends (<paramref name="to"/>) and its customer's message is written, in one transaction.</summary>
+    private async Task<bool> MoveTellingAsync(Booking booking, BookingStatus to, NotificationKind kind, CancellationToken cancellationToken)
+    {
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (!await MoveAsync(booking.Id, BookingStatus.PendingPayment, to, cancellationToken))
+            {
+                return false;
+            }
+
+            Outbox.BookingChanged(db, kind, booking.UserId, booking.Id, time.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        outbox.Written();
         return true;
     }
 

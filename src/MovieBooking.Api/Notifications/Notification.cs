@@ -35,6 +35,21 @@ public enum NotificationKind
 {
     BookingConfirmed,
     ShowReminder,
+
+    /// <summary>The payment of an unpaid booking was declined; its seats are free again.</summary>
+    PaymentFailed,
+
+    /// <summary>An unpaid booking lapsed; its seats are free again.</summary>
+    BookingExpired,
+
+    /// <summary>A paid booking was cancelled (by its customer, or because its seats were gone when the money came), owing <see cref="Notification.Amount"/> back.</summary>
+    BookingCancelled,
+
+    /// <summary>The theatre cancelled the show; the booking is refunded in full (<see cref="Notification.Amount"/>).</summary>
+    ShowCancelled,
+
+    /// <summary>The gateway completed the booking's refund of <see cref="Notification.Amount"/>.</summary>
+    RefundCompleted,
 }
 
 public enum NotificationChannel

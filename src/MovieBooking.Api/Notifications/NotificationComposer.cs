@@ -33,6 +33,8 @@ public sealed class NotificationComposer(
         {
             NotificationKind.BookingConfirmed => await ConfirmationAsync(notification, cancellationToken),
             NotificationKind.ShowReminder => await ReminderAsync(notification, cancellationToken),
+            NotificationKind.PaymentFailed or NotificationKind.BookingExpired or NotificationKind.BookingCancelled
+                or NotificationKind.ShowCancelled or NotificationKind.RefundCompleted => await NewsAsync(notification, cancellationToken),
             _ => throw new InvalidOperationException($"No message is composed for {notification.Kind}."),
         };
     }
@@ -44,7 +46,7 @@ public sealed class NotificationComposer(
             return Composed.Skip("The booking no longer exists.");
         }
 
-        var (facts, recipient, ticket) = found;
+        var (facts, recipient, ticket, _) = found;
         if (ticket is null)
         {
             return Composed.Skip("The booking has no ticket: it was never confirmed.");
@@ -70,7 +72,7 @@ public sealed class NotificationComposer(
             return Composed.Skip("The booking no longer exists.");
         }
 
-        var (facts, recipient, _) = found;
+        var (facts, recipient, _, _) = found;
         var state = await db.Bookings.AsNoTracking().Where(b => b.Id == notification.BookingId)
             .Select(b => new { b.Status, Show = db.Shows.Where(s => s.Id == b.ShowId).Select(s => s.Status).First() })
             .FirstAsync(cancellationToken);
@@ -93,6 +95,53 @@ public sealed class NotificationComposer(
         return new Composed(Message(notification, recipient, $"Reminder: {facts.Movie} at {facts.StartsAt:HH:mm}, {facts.Theatre}", body), null);
     }
 
+    private async Task<Composed> NewsAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        if (await BookingAsync(notification, cancellationToken) is not { } found)
+        {
+            return Composed.Skip("The booking no longer exists.");
+        }
+
+        var (facts, recipient, _, booking) = found;
+        var amount = notification.Amount is { } minor ? Money.Format(minor, facts.Currency) : null;
+        var show = $"{facts.Movie} on {facts.When}";
+        var (subject, lead, money, next) = notification.Kind switch
+        {
+            NotificationKind.PaymentFailed => (
+                $"Payment failed: {facts.Movie}",
+                $"Your payment for {show} did not go through, so no money was taken and the booking is closed.",
+                (string?)null,
+                (string?)"The seats are free again: choose them on the show's page to book once more."),
+            NotificationKind.BookingExpired => (
+                $"Booking expired: {facts.Movie}",
+                $"Your booking for {show} was not paid in time, so it has expired and no money was taken.",
+                null,
+                "The seats are free again: choose them on the show's page to book once more."),
+            NotificationKind.BookingCancelled => (
+                $"Booking cancelled: refund of {amount}",
+                $"Your booking for {show} is cancelled. {booking.RefundReason}",
+                $"Refund: {amount}",
+                "The refund goes back to the card or account you paid with; banks usually show it within 5 to 7 working days. We will write again when it is done."),
+            NotificationKind.ShowCancelled => (
+                $"Show cancelled: {facts.Movie}, {facts.When}",
+                $"We are sorry: the theatre has cancelled {show}. Your booking is cancelled and refunded in full.",
+                $"Refund: {amount}",
+                "The refund goes back to the card or account you paid with; banks usually show it within 5 to 7 working days. We will write again when it is done."),
+            _ => (
+                $"Refund completed: {amount}",
+                $"The refund for your booking for {show} is complete.",
+                $"Refunded: {amount}",
+                "It goes back to the card or account you paid with; your bank may take a few days to show it."),
+        };
+        var parameters = new Dictionary<string, object?> { ["Booking"] = facts, ["Title"] = subject, ["Lead"] = lead, ["Money"] = money, ["Next"] = next };
+        var body = new BodyBuilder
+        {
+            HtmlBody = await templates.HtmlAsync<Templates.BookingNewsHtml>(parameters),
+            TextBody = await templates.TextAsync<Templates.BookingNewsText>(parameters),
+        };
+        return new Composed(Message(notification, recipient, subject, body), null);
+    }
+
     private MimeMessage Message(Notification notification, MailboxAddress recipient, string subject, BodyBuilder body)
     {
         var settings = email.Value;
@@ -107,7 +156,7 @@ public sealed class NotificationComposer(
         return message;
     }
 
-    private async Task<(BookingFacts Facts, MailboxAddress Recipient, TicketClaims? Ticket)?> BookingAsync(
+    private async Task<(BookingFacts Facts, MailboxAddress Recipient, TicketClaims? Ticket, Booking Booking)?> BookingAsync(
         Notification notification, CancellationToken cancellationToken)
     {
         var found = await (
@@ -154,7 +203,7 @@ public sealed class NotificationComposer(
             [.. found.Booking.Lines.Select(l => new PriceFact(l.Description, l.Quantity, l.Amount))],
             found.Booking.Total, found.Booking.Currency, found.Booking.OfferCode, ticketUrl);
         var ticket = found.TicketId is { } ticketId ? new TicketClaims(ticketId, found.Booking.ShowId, seats) : null;
-        return (facts, new MailboxAddress(found.Name, found.Email), ticket);
+        return (facts, new MailboxAddress(found.Name, found.Email), ticket, found.Booking);
     }
 
     private byte[] QrPng(TicketClaims ticket)

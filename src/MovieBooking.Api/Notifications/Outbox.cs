@@ -37,4 +37,20 @@ public static class Outbox
             });
         }
     }
+
+    /// <summary>A message about a change to a booking (failed, expired, cancelled, refunded), due now.</summary>
+    public static void BookingChanged(MovieBookingDb db, NotificationKind kind, Guid userId, Guid bookingId, DateTimeOffset now, long? amount = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        db.Notifications.Add(new Notification
+        {
+            Kind = kind,
+            Channel = NotificationChannel.Email,
+            UserId = userId,
+            BookingId = bookingId,
+            Amount = amount,
+            DueAt = now,
+            CreatedAt = now,
+        });
+    }
 }

@@ -120,7 +120,11 @@ public sealed partial class PaymentService
             }
             else
             {
+                // The booking's status and its message commit together.
+                using var passage = await gate.EnterAsync(cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await bookings.CompleteRefundAsync(debt.BookingId, debt.PaymentId, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
             }
         }
     }

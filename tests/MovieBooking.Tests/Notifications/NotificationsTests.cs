@@ -215,7 +215,10 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
     [Fact]
     public async Task A_reminder_goes_out_three_hours_before_the_show_but_not_for_a_booking_cancelled_meanwhile()
     {
-        var (show, shoppers) = await FreshShowAsync();
+        // A show four hours ahead, so the clock moves an hour, not days (each of the service's timers ticks through the move).
+        var a = await fixture.ActorsAsync();
+        var shoppers = await fixture.ShoppersAsync();
+        var show = await a.Catalog.ShowAsync(await a.Catalog.ScreenAsync(await a.Catalog.TheatreAsync(a.OwnerId)), startsAt: _app.Time.GetUtcNow().AddHours(4));
         var kept = shoppers[3];
         var cancelled = shoppers[4];
         var keptEmail = (await kept.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
@@ -268,6 +271,84 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
         foreach (var n in ids)
         {
             Assert.Single(Smtp.Received, m => m.MessageId == $"{n.Id:N}@moviebooking.localhost");
+        }
+    }
+
+    [Fact]
+    public async Task A_declined_payment_and_an_unpaid_booking_that_lapses_are_each_emailed_once_saying_no_money_was_taken()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var shopper = shoppers[5];
+        var email = (await shopper.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        var (declined, payment) = await PendingPaymentAsync(shopper, show, "A1");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "failure");
+        var lapsed = await BookAsync(shopper, await HoldAsync(shopper, show, "A2"));
+        _app.Time.Advance(TimeSpan.FromMinutes(6));
+        await _app.Services.GetRequiredService<MovieBooking.Api.Bookings.BookingExpiryService>().SweepAsync(CancellationToken.None);
+
+        await DispatchAllAsync();
+        var movie = (await shopper.GetJsonAsync($"/api/shows/{show}")).GetProperty("movie").GetProperty("title").GetString()!;
+        var failed = Assert.Single(Smtp.To(email), m => m.Subject == $"Payment failed: {movie}");
+        Assert.Contains("no money was taken", failed.TextBody, StringComparison.Ordinal);
+        Assert.Contains(declined.GetProperty("id").GetString()!, failed.TextBody, StringComparison.Ordinal);
+        var expired = Assert.Single(Smtp.To(email), m => m.Subject == $"Booking expired: {movie}");
+        Assert.Contains("not paid in time", expired.TextBody, StringComparison.Ordinal);
+        Assert.Contains("A2", expired.TextBody, StringComparison.Ordinal);
+        Assert.Contains(lapsed.GetProperty("id").GetString()!, WebUtility.HtmlDecode(expired.HtmlBody), StringComparison.Ordinal);
+        Assert.Equal(2, Smtp.To(email).Count);
+    }
+
+    [Fact]
+    public async Task A_cancellation_is_emailed_with_its_refund_and_again_when_the_refund_completes()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var shopper = shoppers[6];
+        var email = (await shopper.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        var (booking, payment) = await PendingPaymentAsync(shopper, show, "B3");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var id = booking.GetProperty("id").GetString()!;
+        long refund;
+        using (var cancel = await shopper.PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null))
+        {
+            refund = (await cancel.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("refund").GetProperty("amount").GetInt64();
+        }
+
+        Assert.Equal("REFUNDED", (await shopper.GetJsonAsync($"/api/bookings/{id}")).GetProperty("status").GetString());
+        await DispatchAllAsync();
+        var amount = Money.Format(refund, "INR");
+        var cancelled = Assert.Single(Smtp.To(email), m => m.Subject == $"Booking cancelled: refund of {amount}");
+        Assert.Contains($"Refund: {amount}", cancelled.TextBody, StringComparison.Ordinal);
+        Assert.Contains("cancellation fee", cancelled.TextBody, StringComparison.Ordinal);
+        var completed = Assert.Single(Smtp.To(email), m => m.Subject == $"Refund completed: {amount}");
+        Assert.Contains(id, completed.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_show_cancelled_by_its_theatre_is_emailed_to_each_buyer_with_the_full_refund()
+    {
+        var a = await fixture.ActorsAsync();
+        var (show, shoppers) = await FreshShowAsync();
+        var buyers = new[] { (shoppers[7], "C1"), (shoppers[8], "C2") };
+        var totals = new Dictionary<string, long>();
+        foreach (var (buyer, seat) in buyers)
+        {
+            var (booking, payment) = await PendingPaymentAsync(buyer, show, seat);
+            await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+            totals[(await buyer.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!] = booking.GetProperty("price").GetProperty("total").GetInt64();
+        }
+
+        using (var cancel = await a.Owner.PostAsync(new Uri($"/api/shows/{show}/cancel", UriKind.Relative), null))
+        {
+            await cancel.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        await DispatchAllAsync();
+        var movie = (await a.Anonymous.GetJsonAsync($"/api/shows/{show}")).GetProperty("movie").GetProperty("title").GetString()!;
+        foreach (var (email, total) in totals)
+        {
+            var message = Assert.Single(Smtp.To(email), m => m.Subject!.StartsWith($"Show cancelled: {movie}", StringComparison.Ordinal));
+            Assert.Contains($"Refund: {Money.Format(total, "INR")}", message.TextBody, StringComparison.Ordinal);
+            Assert.Contains("refunded in full", message.TextBody, StringComparison.Ordinal);
         }
     }
 

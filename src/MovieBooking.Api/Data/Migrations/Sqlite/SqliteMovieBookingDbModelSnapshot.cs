@@ -968,7 +968,7 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         {
                             t.HasCheckConstraint("ck_notifications_channel", "channel IN ('EMAIL', 'SMS')");
 
-                            t.HasCheckConstraint("ck_notifications_kind", "kind IN ('BOOKING_CONFIRMED', 'SHOW_REMINDER')");
+                            t.HasCheckConstraint("ck_notifications_kind", "kind IN ('BOOKING_CONFIRMED', 'SHOW_REMINDER', 'PAYMENT_FAILED', 'BOOKING_EXPIRED', 'BOOKING_CANCELLED', 'SHOW_CANCELLED', 'REFUND_COMPLETED')");
 
                             t.HasCheckConstraint("ck_notifications_status", "status IN ('PENDING', 'SENT', 'FAILED', 'SKIPPED')");
                         });
