@@ -24,10 +24,12 @@ public static class DatabaseExtensions
             .BindConfiguration(SeedOptions.Section)
             .PostConfigure<IHostEnvironment>((options, environment) => options.Demo ??= environment.IsDevelopment());
 
+        // Queries that load two collections (a booking's seats and its food, ten at most of each) stay single queries,
+        // chosen here so EF Core does not warn on the first of them in each process.
         // Both provider contexts are registered; the configured one answers for MovieBookingDb. Interceptors registered
         // as services (none by default; fault-injection tests add one) see every command of both.
         services.AddDbContextPool<SqliteMovieBookingDb>((sp, options) =>
-            options.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+            options.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
                 .UseSnakeCaseNamingConvention()
                 // EF Core rebuilds a SQLite table by switching foreign keys off around the rebuild, which SQLite only
                 // allows outside a transaction; EF warns about it on every such migration. It is the provider's
@@ -35,7 +37,7 @@ public static class DatabaseExtensions
                 .ConfigureWarnings(warnings => ExpectedFailuresQuietly(warnings).Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
                 .AddInterceptors([new SqlitePragmas(), .. sp.GetServices<IInterceptor>()]));
         services.AddDbContextPool<PostgresMovieBookingDb>((sp, options) =>
-            options.UseNpgsql(PostgresConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString))
+            options.UseNpgsql(PostgresConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
                 .UseSnakeCaseNamingConvention()
                 .ConfigureWarnings(warnings => ExpectedFailuresQuietly(warnings))
                 .AddInterceptors(sp.GetServices<IInterceptor>()));

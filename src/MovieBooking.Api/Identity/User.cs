@@ -20,6 +20,15 @@ public sealed class User
     public int TokenVersion { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>A mobile number in E.164 form (<c>+919876543210</c>), for SMS; none until the person adds one.</summary>
+    public string? Phone { get; set; }
+
+    /// <summary>Whether reminders before a show come by email (on unless turned off).</summary>
+    public bool RemindByEmail { get; set; } = true;
+
+    /// <summary>Whether reminders before a show come by SMS (needs a phone number).</summary>
+    public bool RemindBySms { get; set; }
+
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
 }
 

@@ -6,10 +6,19 @@ using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Identity;
 
-public sealed record UserResponse(Guid Id, string Email, string Name, Role Role, DateTimeOffset CreatedAt)
+public sealed record UserResponse(Guid Id, string Email, string Name, Role Role, DateTimeOffset CreatedAt, string? Phone, ReminderChoices Reminders)
 {
-    public static UserResponse From(User user) => new(user.Id, user.Email, user.Name, user.Role, user.CreatedAt);
+    public static UserResponse From(User user) =>
+        new(user.Id, user.Email, user.Name, user.Role, user.CreatedAt, user.Phone, new ReminderChoices(user.RemindByEmail, user.RemindBySms));
 }
+
+/// <summary>How a person wants reminders before their shows. Messages about money always come by email.</summary>
+public sealed record ReminderChoices(bool Email, bool Sms);
+
+/// <summary>A phone number for SMS (international form; <c>null</c> removes it) and the channels reminders come by.</summary>
+public sealed record PreferencesRequest(
+    [property: StringLength(32)] string? Phone,
+    [property: Required] ReminderChoices? Reminders);
 
 public static class UsersApi
 {
@@ -18,7 +27,9 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/users").WithTags("Accounts").RequireAuthorization();
-        api.MapGet("/me", GetMeAsync).WithSummary("The signed-in user's profile and role.");
+        api.MapGet("/me", GetMeAsync).WithSummary("The signed-in user's profile, role, phone number and reminder choices.");
+        api.MapPut("/me/preferences", SetPreferencesAsync)
+            .WithSummary("Sets the signed-in user's phone number (international form, such as +91 98765 43210) and whether reminders come by email, SMS, both or neither. Messages about money always come by email.");
         api.MapGet("/{userId:guid}", GetUserAsync).RequireAuthorization(Policies.Admin)
             .WithSummary("A user's profile and role (Admin).")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -39,9 +50,38 @@ public static class UsersApi
     {
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
-            .Select(u => new UserResponse(u.Id, u.Email, u.Name, u.Role, u.CreatedAt))
+            .Select(u => new UserResponse(u.Id, u.Email, u.Name, u.Role, u.CreatedAt, u.Phone, new ReminderChoices(u.RemindByEmail, u.RemindBySms)))
             .FirstOrDefaultAsync(cancellationToken);
         return user is null ? ApiProblems.NotFound("User", userId) : TypedResults.Ok(user);
+    }
+
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem>> SetPreferencesAsync(
+        PreferencesRequest request, CurrentUser me, MovieBookingDb db, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var phone = string.IsNullOrWhiteSpace(request.Phone) ? null : PhoneNumbers.ToE164(request.Phone);
+        if (phone is null && !string.IsNullOrWhiteSpace(request.Phone))
+        {
+            errors["phone"] = ["Give a mobile number in international form, with its country code: +91 98765 43210."];
+        }
+
+        var reminders = request.Reminders!;
+        if (reminders.Sms && phone is null && !errors.ContainsKey("phone"))
+        {
+            errors["reminders.sms"] = ["Add a phone number to get reminders by SMS."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var user = await db.Users.FirstAsync(u => u.Id == me.Id, cancellationToken);
+        user.Phone = phone;
+        user.RemindByEmail = reminders.Email;
+        user.RemindBySms = reminders.Sms;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(UserResponse.From(user));
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> ChangeRoleAsync(

@@ -14,10 +14,14 @@ using QRCoder;
 
 namespace MovieBooking.Api.Notifications;
 
-/// <summary>A message ready to send, or why it is not to be sent.</summary>
-public sealed record Composed(MimeMessage? Email, string? Skipped)
+/// <summary>A message ready to send (an email or a text), or why it is not to be sent.</summary>
+public sealed record Composed(MimeMessage? Email, SmsMessage? Sms, string? Skipped)
 {
-    public static Composed Skip(string reason) => new(null, reason);
+    public static Composed Skip(string reason) => new(null, null, reason);
+
+    public static Composed Mail(MimeMessage email) => new(email, null, null);
+
+    public static Composed Text(SmsMessage sms) => new(null, sms, null);
 }
 
 /// <summary>Composes a notification's message when it is sent, from the booking or account it is about, as they are now.</summary>
@@ -29,6 +33,11 @@ public sealed class NotificationComposer(
     public async Task<Composed> ComposeAsync(Notification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
+        if (notification.Channel == NotificationChannel.Sms)
+        {
+            return await TextAsync(notification, cancellationToken);
+        }
+
         return notification.Kind switch
         {
             NotificationKind.BookingConfirmed => await ConfirmationAsync(notification, cancellationToken),
@@ -46,7 +55,7 @@ public sealed class NotificationComposer(
             return Composed.Skip("The booking no longer exists.");
         }
 
-        var (facts, recipient, ticket, _) = found;
+        var (facts, recipient, _, _, _, ticket, _) = found;
         if (ticket is null)
         {
             return Composed.Skip("The booking has no ticket: it was never confirmed.");
@@ -62,7 +71,7 @@ public sealed class NotificationComposer(
         qr.ContentId = QrContentId;
         var invitation = body.Attachments.Add("show.ics", Invitation(facts), new ContentType("text", "calendar"));
         invitation.ContentType.Parameters.Add("method", "PUBLISH");
-        return new Composed(Message(notification, recipient, $"Booking confirmed: {facts.Movie}, {facts.When}", body), null);
+        return Composed.Mail(Message(notification, recipient, $"Booking confirmed: {facts.Movie}, {facts.When}", body));
     }
 
     private async Task<Composed> ReminderAsync(Notification notification, CancellationToken cancellationToken)
@@ -72,7 +81,7 @@ public sealed class NotificationComposer(
             return Composed.Skip("The booking no longer exists.");
         }
 
-        var (facts, recipient, _, _) = found;
+        var (facts, recipient, _, remindByEmail, _, _, _) = found;
         var state = await db.Bookings.AsNoTracking().Where(b => b.Id == notification.BookingId)
             .Select(b => new { b.Status, Show = db.Shows.Where(s => s.Id == b.ShowId).Select(s => s.Status).First() })
             .FirstAsync(cancellationToken);
@@ -86,13 +95,18 @@ public sealed class NotificationComposer(
             return Composed.Skip($"The booking is {BookingStatusNames.Of(state.Status)}.");
         }
 
+        if (!remindByEmail)
+        {
+            return Composed.Skip("The customer turned email reminders off.");
+        }
+
         var parameters = new Dictionary<string, object?> { ["Booking"] = facts };
         var body = new BodyBuilder
         {
             HtmlBody = await templates.HtmlAsync<Templates.ShowReminderHtml>(parameters),
             TextBody = await templates.TextAsync<Templates.ShowReminderText>(parameters),
         };
-        return new Composed(Message(notification, recipient, $"Reminder: {facts.Movie} at {facts.StartsAt:HH:mm}, {facts.Theatre}", body), null);
+        return Composed.Mail(Message(notification, recipient, $"Reminder: {facts.Movie} at {facts.StartsAt:HH:mm}, {facts.Theatre}", body));
     }
 
     private async Task<Composed> NewsAsync(Notification notification, CancellationToken cancellationToken)
@@ -102,7 +116,7 @@ public sealed class NotificationComposer(
             return Composed.Skip("The booking no longer exists.");
         }
 
-        var (facts, recipient, _, booking) = found;
+        var (facts, recipient, _, _, _, _, booking) = found;
         var amount = notification.Amount is { } minor ? Money.Format(minor, facts.Currency) : null;
         var show = $"{facts.Movie} on {facts.When}";
         var (subject, lead, money, next) = notification.Kind switch
@@ -139,7 +153,46 @@ public sealed class NotificationComposer(
             HtmlBody = await templates.HtmlAsync<Templates.BookingNewsHtml>(parameters),
             TextBody = await templates.TextAsync<Templates.BookingNewsText>(parameters),
         };
-        return new Composed(Message(notification, recipient, subject, body), null);
+        return Composed.Mail(Message(notification, recipient, subject, body));
+    }
+
+    /// <summary>Texts carry the essentials and a link: the confirmation, and reminders for those who want them by SMS.</summary>
+    private async Task<Composed> TextAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        if (notification.Kind is not (NotificationKind.BookingConfirmed or NotificationKind.ShowReminder))
+        {
+            throw new InvalidOperationException($"No text is composed for {notification.Kind}.");
+        }
+
+        if (await BookingAsync(notification, cancellationToken) is not { } found)
+        {
+            return Composed.Skip("The booking no longer exists.");
+        }
+
+        if (found.Phone is null)
+        {
+            return Composed.Skip("The customer has no phone number.");
+        }
+
+        var facts = found.Facts;
+        var seats = string.Join(", ", facts.Seats);
+        if (notification.Kind == NotificationKind.BookingConfirmed)
+        {
+            return Composed.Text(new SmsMessage(found.Phone,
+                $"Booking confirmed: {facts.Movie}, {facts.StartsAt:ddd d MMM, HH:mm}, {facts.Theatre} {facts.Screen}, seats {seats}. Ticket: {facts.TicketUrl}"));
+        }
+
+        var live = await db.Bookings.AsNoTracking()
+            .AnyAsync(b => b.Id == notification.BookingId && b.Status == BookingStatus.Confirmed
+                && db.Shows.Any(s => s.Id == b.ShowId && s.Status == ShowStatus.Scheduled), cancellationToken);
+        if (!live)
+        {
+            return Composed.Skip("The booking or the show was cancelled.");
+        }
+
+        return found.RemindBySms
+            ? Composed.Text(new SmsMessage(found.Phone, $"Reminder: {facts.Movie} at {facts.StartsAt:HH:mm} today, {facts.Theatre} {facts.Screen}, seats {seats}. Ticket: {facts.TicketUrl}"))
+            : Composed.Skip("The customer did not ask for reminders by SMS.");
     }
 
     private MimeMessage Message(Notification notification, MailboxAddress recipient, string subject, BodyBuilder body)
@@ -156,7 +209,7 @@ public sealed class NotificationComposer(
         return message;
     }
 
-    private async Task<(BookingFacts Facts, MailboxAddress Recipient, TicketClaims? Ticket, Booking Booking)?> BookingAsync(
+    private async Task<BookingContext?> BookingAsync(
         Notification notification, CancellationToken cancellationToken)
     {
         var found = await (
@@ -173,6 +226,9 @@ public sealed class NotificationComposer(
                     Booking = booking,
                     user.Name,
                     user.Email,
+                    user.Phone,
+                    user.RemindByEmail,
+                    user.RemindBySms,
                     Movie = movie.Title,
                     show.Language,
                     show.Format,
@@ -183,7 +239,6 @@ public sealed class NotificationComposer(
                     City = city.Name,
                     city.TimeZone,
                     Screen = screen.Name,
-                    Seats = booking.Seats.Select(s => s.SeatId).ToList(),
                     TicketId = db.Tickets.Where(t => t.BookingId == booking.Id).Select(t => (Guid?)t.Id).FirstOrDefault(),
                 })
             .FirstOrDefaultAsync(cancellationToken);
@@ -192,7 +247,9 @@ public sealed class NotificationComposer(
             return null;
         }
 
-        var seats = found.Seats.Order(SeatOrder.Instance).ToList();
+        // Read apart from the booking, so the query above loads no collection.
+        var seats = (await db.BookingSeats.AsNoTracking().Where(s => s.BookingId == found.Booking.Id).Select(s => s.SeatId).ToListAsync(cancellationToken))
+            .Order(SeatOrder.Instance).ToList();
         var food = await db.BookingFood.AsNoTracking().Where(f => f.BookingId == found.Booking.Id).OrderBy(f => f.Name)
             .Select(f => new FoodFact(f.Name, f.Quantity)).ToListAsync(cancellationToken);
         var ticketUrl = $"{options.Value.PublicUrl.TrimEnd('/')}/bookings/{found.Booking.Id}";
@@ -203,7 +260,7 @@ public sealed class NotificationComposer(
             [.. found.Booking.Lines.Select(l => new PriceFact(l.Description, l.Quantity, l.Amount))],
             found.Booking.Total, found.Booking.Currency, found.Booking.OfferCode, ticketUrl);
         var ticket = found.TicketId is { } ticketId ? new TicketClaims(ticketId, found.Booking.ShowId, seats) : null;
-        return (facts, new MailboxAddress(found.Name, found.Email), ticket, found.Booking);
+        return new BookingContext(facts, new MailboxAddress(found.Name, found.Email), found.Phone, found.RemindByEmail, found.RemindBySms, ticket, found.Booking);
     }
 
     private byte[] QrPng(TicketClaims ticket)
@@ -230,3 +287,7 @@ public sealed class NotificationComposer(
         return System.Text.Encoding.UTF8.GetBytes(new CalendarSerializer().SerializeToString(calendar)!);
     }
 }
+
+/// <summary>What a booking's messages are made of: its facts, where its customer is reached and how they want reminders.</summary>
+internal sealed record BookingContext(
+    BookingFacts Facts, MailboxAddress Mailbox, string? Phone, bool RemindByEmail, bool RemindBySms, TicketClaims? Ticket, Booking Booking);

@@ -101,7 +101,15 @@ public sealed partial class NotificationDispatcher(
                 return;
             }
 
-            await services.GetRequiredService<IEmailTransport>().SendAsync(composed.Email!, cancellationToken);
+            if (composed.Sms is { } sms)
+            {
+                await services.GetRequiredService<ISmsSender>().SendAsync(sms, cancellationToken);
+            }
+            else
+            {
+                await services.GetRequiredService<IEmailTransport>().SendAsync(composed.Email!, cancellationToken);
+            }
+
             await FinishAsync(db, notification, NotificationStatus.Sent, null, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

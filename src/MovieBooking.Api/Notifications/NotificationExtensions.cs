@@ -5,8 +5,9 @@ namespace MovieBooking.Api.Notifications;
 public static class NotificationExtensions
 {
     /// <summary>
-    /// The outbox's dispatcher (hosted unless <c>Notifications:Dispatch</c> is false) and email: SMTP when
-    /// <c>Notifications:Email:SmtpHost</c> is set, otherwise .eml files under <c>Notifications:Email:PickupDirectory</c>.
+    /// The outbox's dispatcher (hosted unless <c>Notifications:Dispatch</c> is false); email: SMTP when
+    /// <c>Notifications:Email:SmtpHost</c> is set, otherwise .eml files under <c>Notifications:Email:PickupDirectory</c>;
+    /// SMS: Twilio with <c>Notifications:Sms:Provider=twilio</c>, otherwise the log.
     /// </summary>
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
@@ -22,6 +23,14 @@ public static class NotificationExtensions
         services.AddSingleton<IEmailTransport>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SmtpHost)
             ? sp.GetRequiredService<PickupDirectoryTransport>()
             : sp.GetRequiredService<SmtpEmailTransport>());
+        services.AddOptions<SmsOptions>().BindConfiguration(SmsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<TwilioBaseAddress>();
+        services.AddHttpClient(TwilioSmsSender.HttpClientName).AddHttpMessageHandler<TwilioBaseAddress>();
+        services.AddSingleton<LogSmsSender>();
+        services.AddSingleton<TwilioSmsSender>();
+        services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<IOptions<SmsOptions>>().Value.Provider == "twilio"
+            ? sp.GetRequiredService<TwilioSmsSender>()
+            : sp.GetRequiredService<LogSmsSender>());
         services.AddSingleton<NotificationDispatcher>();
         if (builder.Configuration.GetValue($"{NotificationOptions.Section}:{nameof(NotificationOptions.Dispatch)}", true))
         {

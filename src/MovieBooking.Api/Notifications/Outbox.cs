@@ -9,32 +9,39 @@ namespace MovieBooking.Api.Notifications;
 /// </summary>
 public static class Outbox
 {
-    /// <summary>A confirmed booking: the confirmation now, and the reminder before its show.</summary>
+    /// <summary>
+    /// A confirmed booking: the confirmation now and the reminder before its show, each by email and by SMS. Whether a
+    /// text or a reminder goes out (a phone number, the customer's choices) is decided when it is due, so nothing is
+    /// read here, in the sale's transaction.
+    /// </summary>
     public static void BookingConfirmed(MovieBookingDb db, Booking booking, DateTimeOffset showStartsAt, DateTimeOffset now, TimeSpan reminderBefore)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(booking);
-        db.Notifications.Add(new Notification
-        {
-            Kind = NotificationKind.BookingConfirmed,
-            Channel = NotificationChannel.Email,
-            UserId = booking.UserId,
-            BookingId = booking.Id,
-            DueAt = now,
-            CreatedAt = now,
-        });
         var remindAt = showStartsAt - reminderBefore;
-        if (remindAt > now)
+        foreach (var channel in (ReadOnlySpan<NotificationChannel>)[NotificationChannel.Email, NotificationChannel.Sms])
         {
             db.Notifications.Add(new Notification
             {
-                Kind = NotificationKind.ShowReminder,
-                Channel = NotificationChannel.Email,
+                Kind = NotificationKind.BookingConfirmed,
+                Channel = channel,
                 UserId = booking.UserId,
                 BookingId = booking.Id,
-                DueAt = remindAt,
+                DueAt = now,
                 CreatedAt = now,
             });
+            if (remindAt > now)
+            {
+                db.Notifications.Add(new Notification
+                {
+                    Kind = NotificationKind.ShowReminder,
+                    Channel = channel,
+                    UserId = booking.UserId,
+                    BookingId = booking.Id,
+                    DueAt = remindAt,
+                    CreatedAt = now,
+                });
+            }
         }
     }
 

@@ -9,22 +9,36 @@ using MovieBooking.Tests.Infrastructure;
 
 namespace MovieBooking.Tests.Notifications;
 
-/// <summary>An app that sends its email to an SMTP server of its own on loopback, retrying after 10 s, three attempts at most.</summary>
+/// <summary>
+/// An app that sends its email to an SMTP server of its own on loopback and its texts through Twilio's API at a local
+/// stand-in, retrying after 10 s, three attempts at most.
+/// </summary>
 public interface IMailFixture
 {
     SmtpSink Smtp { get; }
+
+    TwilioStandIn Twilio { get; }
 }
 
 public sealed class SqliteMailFixture : SqliteAppFixture, IMailFixture
 {
     public SmtpSink Smtp { get; } = SmtpSink.Start();
 
-    protected override void Configure(Dictionary<string, string?> settings) => MailSettings.Apply(Smtp, settings);
+    public TwilioStandIn Twilio { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        Twilio = await TwilioStandIn.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override void Configure(Dictionary<string, string?> settings) => MailSettings.Apply(Smtp, Twilio, settings);
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         await Smtp.DisposeAsync();
+        await Twilio.DisposeAsync();
     }
 }
 
@@ -32,20 +46,30 @@ public sealed class PostgresMailFixture : PostgresAppFixture, IMailFixture
 {
     public SmtpSink Smtp { get; } = SmtpSink.Start();
 
-    protected override void Configure(Dictionary<string, string?> settings) => MailSettings.Apply(Smtp, settings);
+    public TwilioStandIn Twilio { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        Twilio = await TwilioStandIn.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override void Configure(Dictionary<string, string?> settings) => MailSettings.Apply(Smtp, Twilio, settings);
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         await Smtp.DisposeAsync();
+        await Twilio.DisposeAsync();
     }
 }
 
 internal static class MailSettings
 {
-    public static void Apply(SmtpSink smtp, Dictionary<string, string?> settings)
+    public static void Apply(SmtpSink smtp, TwilioStandIn twilio, Dictionary<string, string?> settings)
     {
         smtp.Configure(settings);
+        twilio.Configure(settings);
         settings["Notifications:MaxAttempts"] = "3";
         settings["Notifications:FirstRetry"] = "00:00:10";
         settings["Notifications:PublicUrl"] = "https://tickets.example.com";
@@ -61,6 +85,7 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
 {
     private readonly MovieBookingApp _app = fixture.App;
     private SmtpSink Smtp => fixture.Smtp;
+    private TwilioStandIn Twilio => fixture.Twilio;
     private NotificationDispatcher Dispatcher => _app.Services.GetRequiredService<NotificationDispatcher>();
 
     [Fact]
@@ -74,7 +99,7 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
         await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
 
         await DispatchAllAsync();
-        var row = await _app.WithDbAsync(db => db.Notifications.SingleAsync(n => n.BookingId == Guid.Parse(bookingId) && n.Kind == NotificationKind.BookingConfirmed));
+        var row = await _app.WithDbAsync(db => db.Notifications.SingleAsync(n => n.BookingId == Guid.Parse(bookingId) && n.Kind == NotificationKind.BookingConfirmed && n.Channel == NotificationChannel.Email));
         Assert.True(row.Status == NotificationStatus.Sent, row.LastError);
         var message = Assert.Single(Smtp.To(email));
         Assert.Equal($"{row.Id:N}@moviebooking.localhost", message.MessageId);
@@ -244,7 +269,7 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
         var reminder = Assert.Single(Smtp.To(keptEmail), m => m.Subject!.StartsWith("Reminder", StringComparison.Ordinal));
         Assert.Contains("A1", reminder.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain(Smtp.To(cancelledEmail), m => m.Subject!.StartsWith("Reminder", StringComparison.Ordinal));
-        var skipped = await _app.WithDbAsync(db => db.Notifications.SingleAsync(n => n.BookingId == Guid.Parse(cancelledBooking!) && n.Kind == NotificationKind.ShowReminder));
+        var skipped = await _app.WithDbAsync(db => db.Notifications.SingleAsync(n => n.BookingId == Guid.Parse(cancelledBooking!) && n.Kind == NotificationKind.ShowReminder && n.Channel == NotificationChannel.Email));
         Assert.Equal(NotificationStatus.Skipped, skipped.Status);
     }
 
@@ -264,7 +289,7 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
         // Four dispatchers at once, as four instances would run them, each with its own connection.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(DispatchAllAsync)));
         var ids = await _app.WithDbAsync(db => db.Notifications
-            .Where(n => bookings.Contains(n.BookingId!.Value) && n.Kind == NotificationKind.BookingConfirmed)
+            .Where(n => bookings.Contains(n.BookingId!.Value) && n.Kind == NotificationKind.BookingConfirmed && n.Channel == NotificationChannel.Email)
             .Select(n => new { n.Id, n.Status }).ToListAsync());
         Assert.Equal(seats.Length, ids.Count);
         Assert.All(ids, n => Assert.Equal(NotificationStatus.Sent, n.Status));
@@ -352,8 +377,77 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
         }
     }
 
+    [Fact]
+    public async Task A_customer_with_a_phone_gets_the_confirmation_by_sms_and_reminders_only_on_the_channels_they_chose()
+    {
+        var a = await fixture.ActorsAsync();
+        var shoppers = await fixture.ShoppersAsync();
+        var texter = shoppers[30];
+        var silent = shoppers[31];
+        var texterEmail = (await texter.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        using (var set = await texter.PutJsonAsync("/api/users/me/preferences", new { phone = "+91 98765 43210", reminders = new { email = false, sms = true } }))
+        {
+            var me = await set.ReadJsonAsync(HttpStatusCode.OK);
+            Assert.Equal("+919876543210", me.GetProperty("phone").GetString());
+            Assert.Equal((false, true), (me.GetProperty("reminders").GetProperty("email").GetBoolean(), me.GetProperty("reminders").GetProperty("sms").GetBoolean()));
+        }
+
+        var show = await a.Catalog.ShowAsync(await a.Catalog.ScreenAsync(await a.Catalog.TheatreAsync(a.OwnerId)), startsAt: _app.Time.GetUtcNow().AddHours(4));
+        var bookings = new Dictionary<HttpClient, string>();
+        foreach (var (shopper, seat) in new[] { (texter, "B5"), (silent, "B6") })
+        {
+            var (booking, payment) = await PendingPaymentAsync(shopper, show, seat);
+            await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+            bookings[shopper] = booking.GetProperty("id").GetString()!;
+        }
+
+        await DispatchAllAsync();
+        var text = Assert.Single(Twilio.Received, m => m.Body.Contains(bookings[texter], StringComparison.Ordinal));
+        Assert.Equal(("+919876543210", TwilioStandIn.From), (text.To, text.From));
+        Assert.StartsWith("Booking confirmed: ", text.Body, StringComparison.Ordinal);
+        Assert.Contains("seats B5", text.Body, StringComparison.Ordinal);
+        Assert.Contains($"https://tickets.example.com/bookings/{bookings[texter]}", text.Body, StringComparison.Ordinal);
+        // Money is always told by email too; a customer without a phone gets no text.
+        Assert.Single(Smtp.To(texterEmail), m => m.Subject!.StartsWith("Booking confirmed", StringComparison.Ordinal));
+        Assert.DoesNotContain(Twilio.Received, m => m.Body.Contains(bookings[silent], StringComparison.Ordinal));
+        var silentTexts = await _app.WithDbAsync(db => db.Notifications
+            .Where(n => n.BookingId == Guid.Parse(bookings[silent]) && n.Channel == NotificationChannel.Sms && n.Kind == NotificationKind.BookingConfirmed)
+            .Select(n => n.Status).ToListAsync());
+        Assert.Equal([NotificationStatus.Skipped], silentTexts);
+
+        // Three hours before the show: the texter's reminder by SMS only, the other's by email only.
+        _app.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        await DispatchAllAsync();
+        var reminder = Assert.Single(Twilio.Received, m => m.Body.StartsWith("Reminder: ", StringComparison.Ordinal) && m.To == "+919876543210" && m.Body.Contains("B5", StringComparison.Ordinal));
+        Assert.Contains("today", reminder.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Smtp.To(texterEmail), m => m.Subject!.StartsWith("Reminder", StringComparison.Ordinal));
+        var silentEmail = (await silent.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        Assert.Single(Smtp.To(silentEmail), m => m.Subject!.StartsWith("Reminder", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"phone":"98765 43210","reminders":{"email":true,"sms":false}}""", "phone")]
+    [InlineData("""{"phone":"+91 12345","reminders":{"email":true,"sms":false}}""", "phone")]
+    [InlineData("""{"phone":"call me","reminders":{"email":true,"sms":false}}""", "phone")]
+    [InlineData("""{"phone":null,"reminders":{"email":true,"sms":true}}""", "reminders.sms")]
+    [InlineData("""{"phone":"+919876543210"}""", "reminders")]
+    [InlineData("""{"phone":"+9198765432109876543210987654321098","reminders":{"email":true,"sms":false}}""", "phone")]
+    public async Task Bad_preferences_are_a_400_naming_the_field_and_change_nothing(string body, string field)
+    {
+        var shopper = (await fixture.ShoppersAsync())[32];
+        var before = await shopper.GetJsonAsync("/api/users/me");
+        using var response = await shopper.PutRawJsonAsync("/api/users/me/preferences", body);
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        var after = await shopper.GetJsonAsync("/api/users/me");
+        Assert.Equal(before.GetProperty("phone").ToString(), after.GetProperty("phone").ToString());
+        Assert.Equal(before.GetProperty("reminders").ToString(), after.GetProperty("reminders").ToString());
+        using var anonymous = await fixture.Client.PutRawJsonAsync("/api/users/me/preferences", body);
+        await anonymous.ReadProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
     private Task<Notification> ConfirmationOfAsync(Guid bookingId) =>
-        _app.WithDbAsync(db => db.Notifications.AsNoTracking().SingleAsync(n => n.BookingId == bookingId && n.Kind == NotificationKind.BookingConfirmed));
+        _app.WithDbAsync(db => db.Notifications.AsNoTracking().SingleAsync(n => n.BookingId == bookingId && n.Kind == NotificationKind.BookingConfirmed && n.Channel == NotificationChannel.Email));
 
     /// <summary>Rounds until nothing due is left.</summary>
     private async Task DispatchAllAsync()

@@ -12,6 +12,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         user.Property(u => u.NormalizedEmail).HasMaxLength(AccountEmailAttribute.MaxLength);
         user.Property(u => u.Name).HasMaxLength(100);
         user.Property(u => u.PasswordHash).HasMaxLength(200);
+        user.Property(u => u.Phone).HasMaxLength(16);
         user.HasIndex(u => u.NormalizedEmail).IsUnique();
         user.ToTable(t => t.HasCheckConstraint("ck_users_role", $"role IN ({UpperSnakeCaseEnumConverter<Role>.SqlList})"));
     }

@@ -789,6 +789,19 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("password_hash");
 
+                    b.Property<string>("Phone")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<bool>("RemindByEmail")
+                        .HasColumnType("boolean")
+                        .HasColumnName("remind_by_email");
+
+                    b.Property<bool>("RemindBySms")
+                        .HasColumnType("boolean")
+                        .HasColumnName("remind_by_sms");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -783,6 +783,19 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("password_hash");
 
+                    b.Property<string>("Phone")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<bool>("RemindByEmail")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("remind_by_email");
+
+                    b.Property<bool>("RemindBySms")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("remind_by_sms");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
