@@ -46,6 +46,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             // The gateway's one-time answer is gone from the address once verified.
             Assert.Matches(@"/bookings/[0-9a-f-]{36}$", page.Url);
             await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
+            await Expect(page.Locator("#sent-to")).ToHaveTextAsync($"A copy is on its way to {Accounts.UserEmail}.");
             await buyer.ScreenshotForDocsAsync("ticket");
             var ticketViolations = await buyer.SeriousAccessibilityViolationsAsync();
             Assert.True(ticketViolations.Count == 0, string.Join("\n", ticketViolations));
@@ -350,6 +351,48 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await Expect(page.Locator("fieldset.band")).ToHaveCountAsync(2);
             Assert.Single((await owner.GetFromJsonAsync<JsonElement>($"/api/screens/{screen}/price-plan")).GetProperty("bands").EnumerateArray());
             Assert.All(session.Errors, error => Assert.Contains("status of 400", error, StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public async Task A_customer_adds_a_phone_number_and_chooses_sms_reminders_on_their_profile()
+    {
+        var email = $"profile-{Guid.NewGuid():N}@example.com";
+        using (var http = new HttpClient { BaseAddress = browser.BaseAddress })
+        using (var registered = await http.PostAsJsonAsync("/api/auth/register", new { email, password = "Profile#2026", name = "Priya Nair" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
+        }
+
+        await using var customer = await browser.NewSessionAsync(BrowserFixture.Phone);
+        await customer.KeepingEvidenceAsync(nameof(A_customer_adds_a_phone_number_and_chooses_sms_reminders_on_their_profile), async () =>
+        {
+            var page = customer.Page;
+            await page.GotoAsync("/account");
+            await customer.SignInThroughDialogAsync(email, "Profile#2026");
+            var form = page.Locator("#preferences");
+            await Expect(form.GetByLabel("By email")).ToBeCheckedAsync();
+            await Expect(form.GetByLabel("By SMS")).Not.ToBeCheckedAsync();
+
+            // SMS without a number is refused in words, and nothing is saved.
+            await form.GetByLabel("By SMS").CheckAsync();
+            await form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Add a phone number to get reminders by SMS.");
+
+            await page.Locator("#preferences").GetByLabel("Mobile number").FillAsync("+91 98765 43210");
+            await page.Locator("#preferences").GetByLabel("By email").UncheckAsync();
+            await page.Locator("#preferences").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+            await Expect(page.Locator("#preferences").GetByLabel("Mobile number")).ToHaveValueAsync("+919876543210");
+            var violations = await customer.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+
+            // The choices are the service's, not the page's: they are there after a reload.
+            await page.ReloadAsync();
+            await Expect(page.Locator("#preferences").GetByLabel("Mobile number")).ToHaveValueAsync("+919876543210");
+            await Expect(page.Locator("#preferences").GetByLabel("By SMS")).ToBeCheckedAsync();
+            await Expect(page.Locator("#preferences").GetByLabel("By email")).Not.ToBeCheckedAsync();
+            Assert.All(customer.Errors, error => Assert.Contains("status of 400", error, StringComparison.Ordinal));
         });
     }
 

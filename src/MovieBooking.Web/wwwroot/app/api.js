@@ -61,6 +61,12 @@ async function send(path, { method = 'GET', body, auth = false, retry = true } =
   return response.status === 204 ? null : response;
 }
 
+/** Takes the signed-in person's profile as the service returned it after a change (their phone, their choices). */
+export function adoptProfile(user) {
+  profile = user;
+  changed();
+}
+
 export async function getJson(path, options) {
   const response = await send(path, options);
   return response === null ? null : response.json();

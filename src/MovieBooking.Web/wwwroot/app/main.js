@@ -16,6 +16,7 @@ const routes = [
   [/^\/staff\/offers$/, () => import('./pages/offers.js')],
   [/^\/staff\/menu$/, () => import('./pages/menu.js')],
   [/^\/staff\/prices$/, () => import('./pages/prices.js')],
+  [/^\/account$/, () => import('./pages/account.js')],
 ];
 
 const main = document.getElementById('main');
@@ -91,6 +92,7 @@ function showAccount() {
   button.textContent = session.signedIn ? `Sign out (${session.user.name})` : 'Sign in';
   const staff = session.signedIn && (session.user.role === 'TheatreOwner' || session.user.role === 'Admin');
   for (const link of document.querySelectorAll('.staff-only')) link.hidden = !staff;
+  for (const link of document.querySelectorAll('.signed-in-only')) link.hidden = !session.signedIn;
 }
 
 document.getElementById('account').addEventListener('click', async () => {

@@ -1,7 +1,7 @@
 // One booking: where a gateway's checkout comes back to (its answer is verified here), the summary and payment of a
 // booking awaiting it, and the ticket of a confirmed one with the signed QR code the theatre scans.
 
-import { getJson, postJson, blobUrl, ApiError } from '../api.js';
+import { getJson, postJson, blobUrl, session, ApiError } from '../api.js';
 import { escape, money, dateTime, seatList, titleCase, priceTable } from '../format.js';
 import { pay, answerIn } from '../checkout.js';
 import { offerSection, applyOffer, removeOffer } from '../offer.js';
@@ -136,6 +136,7 @@ async function drawTicket(main, bookingId) {
   main.innerHTML = `
     <h1>Your ticket</h1>
     <p class="success" role="status">Booking confirmed. Show this code at the door.</p>
+    ${session.user ? `<p id="sent-to">A copy is on its way to ${escape(session.user.email)}${session.user.phone ? ` and, by SMS, to ${escape(session.user.phone)}` : ''}.</p>` : ''}
     <article class="ticket">
       <h2>${escape(ticket.show.movie)}</h2>
       <p>${escape(ticket.theatre.name)} · ${escape(ticket.screen.name)}</p>
