@@ -13,12 +13,15 @@ namespace MovieBooking.Tests.Infrastructure;
 public sealed class DatabaseFaults(bool postgres) : DbCommandInterceptor, IDbTransactionInterceptor
 {
     private readonly Lock _lock = new();
-    private Func<string, bool>? _failCommand;
+    private Func<DbCommand, bool>? _failCommand;
     private int _failures;
     private bool _failCommit;
 
     /// <summary>The next <paramref name="times"/> commands whose SQL satisfies <paramref name="matches"/> fail.</summary>
-    public void FailCommands(Func<string, bool> matches, int times = 1)
+    public void FailCommands(Func<string, bool> matches, int times = 1) => FailCommandsWhere(command => matches(command.CommandText), times);
+
+    /// <summary>The next <paramref name="times"/> commands satisfying <paramref name="matches"/> (SQL and parameters) fail.</summary>
+    public void FailCommandsWhere(Func<DbCommand, bool> matches, int times = 1)
     {
         lock (_lock)
         {
@@ -62,7 +65,7 @@ public sealed class DatabaseFaults(bool postgres) : DbCommandInterceptor, IDbTra
     {
         lock (_lock)
         {
-            if (_failures == 0 || _failCommand is null || !_failCommand(command.CommandText))
+            if (_failures == 0 || _failCommand is null || !_failCommand(command))
             {
                 return;
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using MovieBooking.Api.Notifications;
@@ -18,6 +19,8 @@ public interface IMailFixture
     SmtpSink Smtp { get; }
 
     TwilioStandIn Twilio { get; }
+
+    DatabaseFaults Database { get; }
 }
 
 public sealed class SqliteMailFixture : SqliteAppFixture, IMailFixture
@@ -25,6 +28,10 @@ public sealed class SqliteMailFixture : SqliteAppFixture, IMailFixture
     public SmtpSink Smtp { get; } = SmtpSink.Start();
 
     public TwilioStandIn Twilio { get; private set; } = null!;
+
+    public DatabaseFaults Database { get; } = new(postgres: false);
+
+    public override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(Database);
 
     public override async Task InitializeAsync()
     {
@@ -47,6 +54,10 @@ public sealed class PostgresMailFixture : PostgresAppFixture, IMailFixture
     public SmtpSink Smtp { get; } = SmtpSink.Start();
 
     public TwilioStandIn Twilio { get; private set; } = null!;
+
+    public DatabaseFaults Database { get; } = new(postgres: true);
+
+    public override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(Database);
 
     public override async Task InitializeAsync()
     {
@@ -444,6 +455,76 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
         Assert.Equal(before.GetProperty("reminders").ToString(), after.GetProperty("reminders").ToString());
         using var anonymous = await fixture.Client.PutRawJsonAsync("/api/users/me/preferences", body);
         await anonymous.ReadProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_confirmation_that_fails_at_its_message_is_not_confirmed_and_the_reconciler_confirms_it_with_one()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var shopper = shoppers[32];
+        var email = (await shopper.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        var (booking, payment) = await PendingPaymentAsync(shopper, show, "C4");
+        var id = Guid.Parse(booking.GetProperty("id").GetString()!);
+        fixture.Database.FailCommands(sql => sql.Contains("INSERT INTO", StringComparison.Ordinal) && sql.Contains("notifications", StringComparison.Ordinal));
+        try
+        {
+            await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        }
+        finally
+        {
+            fixture.Database.Clear();
+        }
+
+        // Neither the confirmation nor its message stands.
+        Assert.Equal("PENDING_PAYMENT", (await shopper.GetJsonAsync($"/api/bookings/{id}")).GetProperty("status").GetString());
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Notifications.CountAsync(n => n.BookingId == id)));
+
+        await Reconciling.UntilSettledAsync(_app);
+        Assert.Equal("CONFIRMED", (await shopper.GetJsonAsync($"/api/bookings/{id}")).GetProperty("status").GetString());
+        await DispatchAllAsync();
+        Assert.Single(Smtp.To(email), m => m.Subject!.StartsWith("Booking confirmed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_message_sent_by_an_instance_that_dies_before_marking_it_is_sent_again_with_the_same_message_id()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var shopper = shoppers[33];
+        var email = (await shopper.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        var (booking, payment) = await PendingPaymentAsync(shopper, show, "C5");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        var id = Guid.Parse(booking.GetProperty("id").GetString()!);
+
+        // The server takes the message; every write about it after the send fails, as if the instance died there.
+        var confirmation = (await ConfirmationOfAsync(id)).Id.ToString();
+        fixture.Database.FailCommandsWhere(
+            command => command.CommandText.Contains("UPDATE", StringComparison.Ordinal)
+                && command.CommandText.Contains("notifications", StringComparison.Ordinal)
+                && command.CommandText.Contains("last_error", StringComparison.Ordinal)
+                && command.Parameters.Cast<System.Data.Common.DbParameter>().Any(p => string.Equals(p.Value?.ToString(), confirmation, StringComparison.OrdinalIgnoreCase)),
+            times: 1_000);
+        try
+        {
+            // The round ends with the failed write, as the instance would have.
+            await Assert.ThrowsAnyAsync<Exception>(() => Dispatcher.DispatchDueAsync(CancellationToken.None));
+        }
+        finally
+        {
+            fixture.Database.Clear();
+        }
+
+        var claimed = await ConfirmationOfAsync(id);
+        Assert.Equal((NotificationStatus.Pending, 1), (claimed.Status, claimed.Attempts));
+        Assert.Single(Smtp.To(email));
+        // Nobody sends it while the claim holds; once it lapses, it goes again, under the same Message-ID.
+        await DispatchAllAsync();
+        Assert.Single(Smtp.To(email));
+        _app.Time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        await DispatchAllAsync();
+        var copies = Smtp.To(email);
+        Assert.Equal(2, copies.Count);
+        Assert.All(copies, m => Assert.Equal($"{claimed.Id:N}@moviebooking.localhost", m.MessageId));
+        Assert.Equal(NotificationStatus.Sent, (await ConfirmationOfAsync(id)).Status);
     }
 
     private Task<Notification> ConfirmationOfAsync(Guid bookingId) =>
