@@ -12,6 +12,7 @@ using MovieBooking.Api.Seating;
 HostingExtensions.LoadDotEnv();
 // A bad setting ends the start with one line naming it and exit code 1, not a stack trace.
 WebApplication app;
+ServiceRole role;
 try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -20,6 +21,7 @@ try
         ContentRootPath = HostingExtensions.DefaultContentRoot(args),
     });
 
+    role = builder.Role();
     builder.UsePortFromConfiguration();
     builder.AddForwardedClientAddresses();
     builder.Services.AddSingleton(TimeProvider.System);
@@ -57,6 +59,14 @@ app.UseRequestLog();
 app.UseHeadAsGet();
 app.UseProblemResponses();
 app.UseRouting();
+if (role == ServiceRole.Worker)
+{
+    // A worker sends the outbox and answers its orchestrator's health probes; nothing else listens.
+    app.MapGroup("").MapHealthApi();
+    app.Run();
+    return 0;
+}
+
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -51,7 +51,11 @@ public static class BookingExtensions
         services.AddScoped<FoodService>();
         services.AddScoped<IdempotencyFilter>();
         services.AddSingleton<BookingExpiryService>();
-        services.AddHostedService(sp => sp.GetRequiredService<BookingExpiryService>());
+        if (builder.ServesApi())
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<BookingExpiryService>());
+        }
+
         return builder;
     }
 

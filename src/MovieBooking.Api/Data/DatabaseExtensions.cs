@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using MovieBooking.Api.Infrastructure;
 using Npgsql;
 
 namespace MovieBooking.Api.Data;
@@ -23,6 +24,12 @@ public static class DatabaseExtensions
         services.AddOptions<SeedOptions>()
             .BindConfiguration(SeedOptions.Section)
             .PostConfigure<IHostEnvironment>((options, environment) => options.Demo ??= environment.IsDevelopment());
+        if (!builder.ServesApi())
+        {
+            // A worker brings the schema up to date like any instance, but the demo catalogue is the API's to seed.
+            services.PostConfigure<SeedOptions>(options => options.Demo = false);
+        }
+
 
         // Queries that load two collections (a booking's seats and its food, ten at most of each) stay single queries,
         // chosen here so EF Core does not warn on the first of them in each process.

@@ -42,7 +42,11 @@ public static class IdentityExtensions
             .ValidateOnStart();
         services.AddSingleton<RevokedSessions>();
         services.AddScoped<SessionRevoker>();
-        services.AddHostedService<RevocationFollower>();
+        if (builder.ServesApi())
+        {
+            services.AddHostedService<RevocationFollower>();
+        }
+
         services.AddSingleton(sp => new ValidatedTokenCache(
             ValidatedTokenCache.UserInDatabase(sp.GetRequiredService<IServiceScopeFactory>()), sp.GetRequiredService<RevokedSessions>()));
 

@@ -26,7 +26,7 @@ public sealed record Composed(MimeMessage? Email, SmsMessage? Sms, string? Skipp
 
 /// <summary>Composes a notification's message when it is sent, from the booking or account it is about, as they are now.</summary>
 public sealed class NotificationComposer(
-    MovieBookingDb db, TicketCode codes, EmailTemplates templates, IOptions<NotificationOptions> options, IOptions<EmailOptions> email)
+    MovieBookingDb db, TicketCode codes, EmailTemplates templates, TimeProvider time, IOptions<NotificationOptions> options, IOptions<EmailOptions> email)
 {
     private const string QrContentId = "ticket-qr";
 
@@ -93,6 +93,11 @@ public sealed class NotificationComposer(
         if (state.Status != BookingStatus.Confirmed)
         {
             return Composed.Skip($"The booking is {BookingStatusNames.Of(state.Status)}.");
+        }
+
+        if (Begun(facts))
+        {
+            return Composed.Skip(ShowBegun);
         }
 
         if (!remindByEmail)
@@ -190,10 +195,20 @@ public sealed class NotificationComposer(
             return Composed.Skip("The booking or the show was cancelled.");
         }
 
+        if (Begun(facts))
+        {
+            return Composed.Skip(ShowBegun);
+        }
+
         return found.RemindBySms
             ? Composed.Text(new SmsMessage(found.Phone, $"Reminder: {facts.Movie} at {facts.StartsAt:HH:mm} today, {facts.Theatre} {facts.Screen}, seats {seats}. Ticket: {facts.TicketUrl}"))
             : Composed.Skip("The customer did not ask for reminders by SMS.");
     }
+
+    private const string ShowBegun = "The show had begun when the reminder was due to go out.";
+
+    /// <summary>A reminder held up past the show's start (a long outage, a backlog) is no use to anyone.</summary>
+    private bool Begun(BookingFacts facts) => facts.StartsAt <= time.GetUtcNow();
 
     private MimeMessage Message(Notification notification, MailboxAddress recipient, string subject, BodyBuilder body)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Notifications;
 
@@ -32,7 +33,13 @@ public static class NotificationExtensions
             ? sp.GetRequiredService<TwilioSmsSender>()
             : sp.GetRequiredService<LogSmsSender>());
         services.AddSingleton<NotificationDispatcher>();
-        if (builder.Configuration.GetValue($"{NotificationOptions.Section}:{nameof(NotificationOptions.Dispatch)}", true))
+        var dispatch = builder.Configuration.GetValue($"{NotificationOptions.Section}:{nameof(NotificationOptions.Dispatch)}", true);
+        if (builder.Role() == ServiceRole.Worker && !dispatch)
+        {
+            throw new SettingException("Role=Worker only sends notifications; Notifications:Dispatch=false would leave it nothing to do.");
+        }
+
+        if (dispatch)
         {
             services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         }

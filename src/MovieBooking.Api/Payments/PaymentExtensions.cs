@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MovieBooking.Api.Infrastructure;
 using MovieBooking.Api.Tickets;
 using Stripe;
 
@@ -41,13 +42,21 @@ public static class PaymentExtensions
                 services.AddSingleton<SandboxGateway>();
                 services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SandboxGateway>());
                 services.AddSingleton<SandboxWebhookSender>();
-                services.AddHostedService(sp => sp.GetRequiredService<SandboxWebhookSender>());
+                if (builder.ServesApi())
+                {
+                    services.AddHostedService(sp => sp.GetRequiredService<SandboxWebhookSender>());
+                }
+
                 break;
         }
 
         services.AddScoped<PaymentService>();
         services.AddSingleton<PaymentReconciler>();
-        services.AddHostedService(sp => sp.GetRequiredService<PaymentReconciler>());
+        if (builder.ServesApi())
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<PaymentReconciler>());
+        }
+
         services.AddTickets();
         return builder;
     }

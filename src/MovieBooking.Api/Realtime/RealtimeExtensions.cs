@@ -17,7 +17,10 @@ public static class RealtimeExtensions
         {
             services.AddSingleton<RedisSeatBackplane>();
             services.AddSingleton<ISeatBackplane>(sp => sp.GetRequiredService<RedisSeatBackplane>());
-            services.AddHostedService(sp => sp.GetRequiredService<RedisSeatBackplane>());
+            if (builder.ServesApi())
+            {
+                services.AddHostedService(sp => sp.GetRequiredService<RedisSeatBackplane>());
+            }
         }
         else
         {

@@ -33,6 +33,7 @@ public sealed partial class ReadmeTests
     [InlineData("Database__Provider", "Mongo", "Database:Provider")]
     [InlineData("PORT", "99999", "PORT")]
     [InlineData("Redis__Configuration", "localhost:6379,abortConnect=maybe", "Redis:Configuration")]
+    [InlineData("Role", "Scheduler", "Role")]
     public async Task A_bad_setting_stops_the_service_with_one_line_naming_it_and_exit_code_1(string variable, string value, string named)
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string> { [variable] = value });

@@ -311,6 +311,35 @@ public abstract class NotificationsTests<TFixture>(TFixture fixture) : BookingsA
     }
 
     [Fact]
+    public async Task A_reminder_held_up_until_the_show_has_begun_is_not_sent()
+    {
+        var a = await fixture.ActorsAsync();
+        var shoppers = await fixture.ShoppersAsync();
+        var show = await a.Catalog.ShowAsync(await a.Catalog.ScreenAsync(await a.Catalog.TheatreAsync(a.OwnerId)), startsAt: _app.Time.GetUtcNow().AddHours(4));
+        var shopper = shoppers[34];
+        var email = (await shopper.GetJsonAsync("/api/users/me")).GetProperty("email").GetString()!;
+        using (var set = await shopper.PutJsonAsync("/api/users/me/preferences", new { phone = "+91 98765 43211", reminders = new { email = true, sms = true } }))
+        {
+            await set.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        var (booking, payment) = await PendingPaymentAsync(shopper, show, "A3");
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        await DispatchAllAsync();
+
+        // No dispatcher ran from three hours before the show until it began.
+        _app.Time.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
+        await DispatchAllAsync();
+
+        Assert.DoesNotContain(Smtp.To(email), m => m.Subject!.StartsWith("Reminder", StringComparison.Ordinal));
+        Assert.DoesNotContain(Twilio.Received, m => m.To == "+919876543211" && m.Body.StartsWith("Reminder", StringComparison.Ordinal));
+        var id = Guid.Parse(booking.GetProperty("id").GetString()!);
+        var reminders = await _app.WithDbAsync(db => db.Notifications.AsNoTracking().Where(n => n.BookingId == id && n.Kind == NotificationKind.ShowReminder).ToListAsync());
+        Assert.Equal(2, reminders.Count);
+        Assert.All(reminders, r => Assert.Equal((NotificationStatus.Skipped, "The show had begun when the reminder was due to go out."), (r.Status, r.LastError)));
+    }
+
+    [Fact]
     public async Task A_declined_payment_and_an_unpaid_booking_that_lapses_are_each_emailed_once_saying_no_money_was_taken()
     {
         var (show, shoppers) = await FreshShowAsync();
