@@ -36,6 +36,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
+    public DbSet<AccountLink> AccountLinks => Set<AccountLink>();
     public DbSet<Revocation> Revocations => Set<Revocation>();
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<BookingSeat> BookingSeats => Set<BookingSeat>();
@@ -66,6 +67,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<NotificationKind>().HaveConversion<UpperSnakeCaseEnumConverter<NotificationKind>>().HaveMaxLength(24);
         configurationBuilder.Properties<NotificationChannel>().HaveConversion<UpperSnakeCaseEnumConverter<NotificationChannel>>().HaveMaxLength(8);
         configurationBuilder.Properties<NotificationStatus>().HaveConversion<UpperSnakeCaseEnumConverter<NotificationStatus>>().HaveMaxLength(8);
+        configurationBuilder.Properties<AccountLinkPurpose>().HaveConversion<UpperSnakeCaseEnumConverter<AccountLinkPurpose>>().HaveMaxLength(16);
     }
 }
 

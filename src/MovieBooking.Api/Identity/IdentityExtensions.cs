@@ -30,6 +30,8 @@ public static class IdentityExtensions
                 $"Jwt:SigningKey is the published development secret; outside Development set a secret of your own (Jwt__SigningKey).")
             .ValidateOnStart();
 
+        services.AddOptions<AccountLinkOptions>().BindConfiguration(AccountLinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AccountLinks>();
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddScoped<TokenService>();

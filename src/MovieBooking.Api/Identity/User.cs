@@ -29,6 +29,9 @@ public sealed class User
     /// <summary>Whether reminders before a show come by SMS (needs a phone number).</summary>
     public bool RemindBySms { get; set; }
 
+    /// <summary>When the person proved the address is theirs (a confirmation link, or a password reset); none until then.</summary>
+    public DateTimeOffset? EmailConfirmedAt { get; set; }
+
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
 }
 

@@ -6,10 +6,10 @@ using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Identity;
 
-public sealed record UserResponse(Guid Id, string Email, string Name, Role Role, DateTimeOffset CreatedAt, string? Phone, ReminderChoices Reminders)
+public sealed record UserResponse(Guid Id, string Email, bool EmailConfirmed, string Name, Role Role, DateTimeOffset CreatedAt, string? Phone, ReminderChoices Reminders)
 {
     public static UserResponse From(User user) =>
-        new(user.Id, user.Email, user.Name, user.Role, user.CreatedAt, user.Phone, new ReminderChoices(user.RemindByEmail, user.RemindBySms));
+        new(user.Id, user.Email, user.EmailConfirmedAt is not null, user.Name, user.Role, user.CreatedAt, user.Phone, new ReminderChoices(user.RemindByEmail, user.RemindBySms));
 }
 
 /// <summary>How a person wants reminders before their shows. Messages about money always come by email.</summary>
@@ -50,7 +50,7 @@ public static class UsersApi
     {
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
-            .Select(u => new UserResponse(u.Id, u.Email, u.Name, u.Role, u.CreatedAt, u.Phone, new ReminderChoices(u.RemindByEmail, u.RemindBySms)))
+            .Select(u => new UserResponse(u.Id, u.Email, u.EmailConfirmedAt != null, u.Name, u.Role, u.CreatedAt, u.Phone, new ReminderChoices(u.RemindByEmail, u.RemindBySms)))
             .FirstOrDefaultAsync(cancellationToken);
         return user is null ? ApiProblems.NotFound("User", userId) : TypedResults.Ok(user);
     }

@@ -14,7 +14,7 @@ public static class WebAppExtensions
     /// <summary>The pages of the app; each answers with the shell, whose script renders the page.</summary>
     private static readonly string[] Pages =
     [
-        "/", "/movies/{movieId:guid}", "/shows/{showId:guid}", "/bookings", "/bookings/{bookingId:guid}", "/checkin", "/staff", "/staff/offers", "/staff/menu", "/staff/prices", "/account",
+        "/", "/movies/{movieId:guid}", "/shows/{showId:guid}", "/bookings", "/bookings/{bookingId:guid}", "/checkin", "/staff", "/staff/offers", "/staff/menu", "/staff/prices", "/account", "/reset-password", "/confirm-email",
     ];
 
     /// <summary>

@@ -49,9 +49,10 @@ public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailT
 /// Writes each message as an .eml file (named after its Message-ID, so a message sent again overwrites itself), for a
 /// service run without a mail server: open the files in any mail client.
 /// </summary>
-public sealed class PickupDirectoryTransport(IOptions<EmailOptions> options, IHostEnvironment environment) : IEmailTransport
+public sealed class PickupDirectoryTransport(IOptions<EmailOptions> options) : IEmailTransport
 {
-    public string Directory { get; } = Path.GetFullPath(options.Value.PickupDirectory, environment.ContentRootPath);
+    /// <summary>A relative folder is under the working directory, beside the SQLite file (<c>./data/</c>).</summary>
+    public string Directory { get; } = Path.GetFullPath(options.Value.PickupDirectory);
 
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {

@@ -13,6 +13,9 @@ public sealed class Notification
     public Guid UserId { get; init; }
     public Guid? BookingId { get; init; }
 
+    /// <summary>The emailed link a message about the account carries (its secret is derived, never stored).</summary>
+    public Guid? AccountLinkId { get; init; }
+
     /// <summary>An amount the message states as it was at the change (a refund), in minor units.</summary>
     public long? Amount { get; init; }
 
@@ -50,6 +53,15 @@ public enum NotificationKind
 
     /// <summary>The gateway completed the booking's refund of <see cref="Notification.Amount"/>.</summary>
     RefundCompleted,
+
+    /// <summary>A new account's address is asked to confirm itself through a link.</summary>
+    ConfirmEmail,
+
+    /// <summary>A password reset was asked for the account: the link to set a new one.</summary>
+    PasswordReset,
+
+    /// <summary>Someone registered with the address of an existing account: its owner is told, the stranger is not.</summary>
+    RegistrationAttempt,
 }
 
 public enum NotificationChannel

@@ -8,6 +8,7 @@ using MimeKit;
 using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
+using MovieBooking.Api.Identity;
 using MovieBooking.Api.Seating;
 using MovieBooking.Api.Tickets;
 using QRCoder;
@@ -26,7 +27,13 @@ public sealed record Composed(MimeMessage? Email, SmsMessage? Sms, string? Skipp
 
 /// <summary>Composes a notification's message when it is sent, from the booking or account it is about, as they are now.</summary>
 public sealed class NotificationComposer(
-    MovieBookingDb db, TicketCode codes, EmailTemplates templates, TimeProvider time, IOptions<NotificationOptions> options, IOptions<EmailOptions> email)
+    MovieBookingDb db,
+    TicketCode codes,
+    AccountLinks links,
+    EmailTemplates templates,
+    TimeProvider time,
+    IOptions<NotificationOptions> options,
+    IOptions<EmailOptions> email)
 {
     private const string QrContentId = "ticket-qr";
 
@@ -44,6 +51,7 @@ public sealed class NotificationComposer(
             NotificationKind.ShowReminder => await ReminderAsync(notification, cancellationToken),
             NotificationKind.PaymentFailed or NotificationKind.BookingExpired or NotificationKind.BookingCancelled
                 or NotificationKind.ShowCancelled or NotificationKind.RefundCompleted => await NewsAsync(notification, cancellationToken),
+            NotificationKind.ConfirmEmail or NotificationKind.PasswordReset or NotificationKind.RegistrationAttempt => await AccountAsync(notification, cancellationToken),
             _ => throw new InvalidOperationException($"No message is composed for {notification.Kind}."),
         };
     }
@@ -159,6 +167,74 @@ public sealed class NotificationComposer(
             TextBody = await templates.TextAsync<Templates.BookingNewsText>(parameters),
         };
         return Composed.Mail(Message(notification, recipient, subject, body));
+    }
+
+    /// <summary>Messages about the account: a link to confirm the address or to set a new password, or word of a registration with the address.</summary>
+    private async Task<Composed> AccountAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == notification.UserId)
+            .Select(u => new { u.Name, u.Email, u.EmailConfirmedAt }).FirstOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return Composed.Skip("The account no longer exists.");
+        }
+
+        var site = options.Value.PublicUrl.TrimEnd('/');
+        string? link = null;
+        if (notification.AccountLinkId is { } linkId)
+        {
+            var live = await db.AccountLinks.AsNoTracking()
+                .AnyAsync(l => l.Id == linkId && l.UsedAt == null && l.ExpiresAt > time.GetUtcNow(), cancellationToken);
+            if (!live)
+            {
+                return Composed.Skip("The link was used or has expired before it could be sent.");
+            }
+
+            link = links.Token(linkId);
+        }
+
+        if (notification.Kind == NotificationKind.ConfirmEmail && user.EmailConfirmedAt is not null)
+        {
+            return Composed.Skip("The address was confirmed meanwhile.");
+        }
+
+        // Tokens travel in the fragment, so they never reach a server's log or another site's Referer.
+        var (subject, lead, label, url, otherwise) = notification.Kind switch
+        {
+            NotificationKind.ConfirmEmail => (
+                "Confirm your email address",
+                "Welcome! Please confirm that this address is yours, so your tickets and refunds reach you. You can book right away; confirming takes one click.",
+                "Confirm my address",
+                $"{site}/confirm-email#token={link}",
+                "If you did not create an account, ignore this email: nothing more will be sent."),
+            NotificationKind.PasswordReset => (
+                "Reset your password",
+                "Someone, hopefully you, asked to reset the password of your account. The link works once, within the next few minutes; setting a new password signs you out everywhere.",
+                "Choose a new password",
+                $"{site}/reset-password#token={link}",
+                "If you did not ask for this, ignore this email: your password stays as it is."),
+            _ => (
+                "You already have an account",
+                "Someone, perhaps you, tried to create an account with this email address. It already belongs to your account, so no new account was made.",
+                "Reset my password",
+                $"{site}/reset-password",
+                "If it was you, sign in with your password, or reset it with the button above. If it was not, you can ignore this email: your account is unchanged."),
+        };
+        var parameters = new Dictionary<string, object?>
+        {
+            ["Name"] = user.Name,
+            ["Title"] = subject,
+            ["Lead"] = lead,
+            ["ActionLabel"] = label,
+            ["ActionUrl"] = url,
+            ["Otherwise"] = otherwise,
+        };
+        var body = new BodyBuilder
+        {
+            HtmlBody = await templates.HtmlAsync<Templates.AccountHtml>(parameters),
+            TextBody = await templates.TextAsync<Templates.AccountText>(parameters),
+        };
+        return Composed.Mail(Message(notification, new MailboxAddress(user.Name, user.Email), subject, body));
     }
 
     /// <summary>Texts carry the essentials and a link: the confirmation, and reminders for those who want them by SMS.</summary>

@@ -1,11 +1,10 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MovieBooking.Api.Notifications;
 
 namespace MovieBooking.Tests.Notifications;
 
-/// <summary>Without a mail server, each email is an .eml file named after its Message-ID, under the content root.</summary>
+/// <summary>Without a mail server, each email is an .eml file named after its Message-ID (the browser tests read them from ./data/mail/ of a running service).</summary>
 public sealed class PickupDirectoryTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("moviebooking-pickup-").FullName;
@@ -13,8 +12,7 @@ public sealed class PickupDirectoryTests : IDisposable
     [Fact]
     public async Task An_email_is_written_as_an_eml_file_and_a_repeat_replaces_it()
     {
-        var transport = new PickupDirectoryTransport(
-            Options.Create(new EmailOptions { PickupDirectory = "data/mail" }), new Root(_root));
+        var transport = new PickupDirectoryTransport(Options.Create(new EmailOptions { PickupDirectory = Path.Combine(_root, "data", "mail") }));
         var message = new MimeMessage { Subject = "Booking confirmed", MessageId = "0123abcd@moviebooking.localhost" };
         message.From.Add(MailboxAddress.Parse("tickets@moviebooking.localhost"));
         message.To.Add(MailboxAddress.Parse("asha@example.com"));
@@ -30,12 +28,4 @@ public sealed class PickupDirectoryTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private sealed class Root(string path) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Development";
-        public string ApplicationName { get; set; } = "MovieBooking.Api";
-        public string ContentRootPath { get; set; } = path;
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
-    }
 }

@@ -397,6 +397,69 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task A_customer_confirms_their_address_and_sets_a_new_password_from_the_emailed_links()
+    {
+        var email = $"forgetful-{Guid.NewGuid():N}@example.com";
+        using (var http = new HttpClient { BaseAddress = browser.BaseAddress })
+        using (var registered = await http.PostAsJsonAsync("/api/auth/register", new { email, password = "Forgot#2026", name = "Meera Iyer" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
+        }
+
+        await using var customer = await browser.NewSessionAsync(BrowserFixture.Phone);
+        await customer.KeepingEvidenceAsync(nameof(A_customer_confirms_their_address_and_sets_a_new_password_from_the_emailed_links), async () =>
+        {
+            var page = customer.Page;
+            await page.GotoAsync(await EmailedLinkAsync(email, "Confirm your email address"));
+            await Expect(page.Locator("main").GetByRole(AriaRole.Status)).ToHaveTextAsync("Thank you: your email address is confirmed.");
+            Assert.DoesNotContain("token", page.Url, StringComparison.Ordinal);
+
+            // Forgotten: from the sign-in dialog to the reset page, which emails a link.
+            await page.GotoAsync("/account");
+            await page.GetByRole(AriaRole.Dialog, new() { Name = "Sign in" }).GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Reset your password" })).ToBeVisibleAsync();
+            await page.Locator("main").GetByLabel("Email").FillAsync(email);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Email me a link" }).ClickAsync();
+            await Expect(page.Locator("main").GetByRole(AriaRole.Status)).ToContainTextAsync("If an account uses this address");
+
+            await page.GotoAsync(await EmailedLinkAsync(email, "Reset your password"));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose a new password" })).ToBeVisibleAsync();
+            Assert.DoesNotContain("token", page.Url, StringComparison.Ordinal);
+            var violations = await customer.SeriousAccessibilityViolationsAsync();
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+            await page.Locator("main").GetByLabel("New password").FillAsync("Remembered#2026");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+            await Expect(page.Locator("main").GetByRole(AriaRole.Status)).ToContainTextAsync("Your new password is set");
+            await customer.SignInThroughDialogAsync(email, "Remembered#2026");
+            await page.GotoAsync("/account");
+            await Expect(page.Locator("main")).ToContainTextAsync("(confirmed)");
+            Assert.True(customer.Errors.Count == 0, string.Join("\n", customer.Errors));
+        });
+    }
+
+    /// <summary>The page of the link in the newest email to <paramref name="email"/> with <paramref name="subject"/>, as the service wrote it under ./data/mail/.</summary>
+    private async Task<string> EmailedLinkAsync(string email, string subject)
+    {
+        var folder = Path.Combine(browser.Service.Directory, "data", "mail");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var found = (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [])
+                .Select(file => MimeKit.MimeMessage.Load(file))
+                .Where(m => m.Subject == subject && m.To.Mailboxes.Any(x => x.Address == email))
+                .Select(m => System.Text.RegularExpressions.Regex.Match(m.TextBody ?? "", @"https?://[^/\s]+(?<page>/[a-z-]+#token=[0-9a-f]{32}\.[A-Za-z0-9_-]+)"))
+                .FirstOrDefault(match => match.Success);
+            if (found is not null)
+            {
+                return found.Groups["page"].Value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No email '{subject}' to {email} in {folder}.");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
     public async Task Seats_are_chosen_with_the_keyboard_and_are_big_enough_to_tap_on_a_phone()
     {
         var show = await BookableShowAsync();

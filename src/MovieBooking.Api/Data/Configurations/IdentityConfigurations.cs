@@ -29,6 +29,16 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
     }
 }
 
+internal sealed class AccountLinkConfiguration : IEntityTypeConfiguration<AccountLink>
+{
+    public void Configure(EntityTypeBuilder<AccountLink> link)
+    {
+        link.HasOne<User>().WithMany().HasForeignKey(l => l.UserId).OnDelete(DeleteBehavior.Cascade);
+        link.HasIndex(l => new { l.UserId, l.Purpose, l.CreatedAt });
+        link.ToTable(t => t.HasCheckConstraint("ck_account_links_purpose", $"purpose IN ({UpperSnakeCaseEnumConverter<AccountLinkPurpose>.SqlList})"));
+    }
+}
+
 internal sealed class LoginFailureConfiguration : IEntityTypeConfiguration<LoginFailure>
 {
     public void Configure(EntityTypeBuilder<LoginFailure> failure)

@@ -13,6 +13,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
     {
         notification.HasOne<User>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
         notification.HasOne<Booking>().WithMany().HasForeignKey(n => n.BookingId).OnDelete(DeleteBehavior.Cascade);
+        notification.HasOne<AccountLink>().WithMany().HasForeignKey(n => n.AccountLinkId).OnDelete(DeleteBehavior.Cascade);
         notification.Property(n => n.LastError).HasMaxLength(500);
         // The dispatcher's query: what is pending and due, oldest first.
         notification.HasIndex(n => new { n.Status, n.DueAt });

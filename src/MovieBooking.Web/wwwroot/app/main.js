@@ -17,6 +17,8 @@ const routes = [
   [/^\/staff\/menu$/, () => import('./pages/menu.js')],
   [/^\/staff\/prices$/, () => import('./pages/prices.js')],
   [/^\/account$/, () => import('./pages/account.js')],
+  [/^\/reset-password$/, () => import('./pages/reset.js')],
+  [/^\/confirm-email$/, () => import('./pages/confirm.js')],
 ];
 
 const main = document.getElementById('main');

@@ -24,6 +24,8 @@ function setMode(isRegistering) {
 
 modeButton.addEventListener('click', () => setMode(!registering));
 document.getElementById('signin-cancel').addEventListener('click', () => dialog.close('cancel'));
+// The link goes to the reset page (the router follows it); the dialog gives way.
+document.getElementById('signin-forgot').addEventListener('click', () => dialog.close('cancel'));
 
 form.addEventListener('submit', async event => {
   event.preventDefault();
@@ -39,7 +41,11 @@ form.addEventListener('submit', async event => {
     pending?.resolve(user);
     pending = null;
   } catch (failure) {
-    error.textContent = failure instanceof ApiError ? failure.humanMessage : 'Could not sign in. Please try again.';
+    // A registration answers alike for new and taken addresses; a taken one then fails to sign in with this password.
+    const taken = registering && failure instanceof ApiError && failure.status === 401;
+    error.textContent = taken
+      ? 'We could not sign you in. If this address already has an account, we have emailed its owner: sign in with your password, or reset it.'
+      : failure instanceof ApiError ? failure.humanMessage : 'Could not sign in. Please try again.';
     error.hidden = false;
   } finally {
     submit.disabled = false;

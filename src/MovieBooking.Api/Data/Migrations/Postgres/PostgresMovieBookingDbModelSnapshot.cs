@@ -624,6 +624,47 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Identity.AccountLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("purpose");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_links");
+
+                    b.HasIndex("UserId", "Purpose", "CreatedAt")
+                        .HasDatabaseName("ix_account_links_user_id_purpose_created_at");
+
+                    b.ToTable("account_links", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_account_links_purpose", "purpose IN ('CONFIRM_EMAIL', 'RESET_PASSWORD')");
+                        });
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Identity.LoginFailure", b =>
                 {
                     b.Property<Guid>("Id")
@@ -770,6 +811,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
+
+                    b.Property<DateTimeOffset?>("EmailConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("email_confirmed_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -920,6 +965,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AccountLinkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_link_id");
+
                     b.Property<long?>("Amount")
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
@@ -974,6 +1023,9 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_notifications");
 
+                    b.HasIndex("AccountLinkId")
+                        .HasDatabaseName("ix_notifications_account_link_id");
+
                     b.HasIndex("BookingId")
                         .HasDatabaseName("ix_notifications_booking_id");
 
@@ -987,7 +1039,7 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         {
                             t.HasCheckConstraint("ck_notifications_channel", "channel IN ('EMAIL', 'SMS')");
 
-                            t.HasCheckConstraint("ck_notifications_kind", "kind IN ('BOOKING_CONFIRMED', 'SHOW_REMINDER', 'PAYMENT_FAILED', 'BOOKING_EXPIRED', 'BOOKING_CANCELLED', 'SHOW_CANCELLED', 'REFUND_COMPLETED')");
+                            t.HasCheckConstraint("ck_notifications_kind", "kind IN ('BOOKING_CONFIRMED', 'SHOW_REMINDER', 'PAYMENT_FAILED', 'BOOKING_EXPIRED', 'BOOKING_CANCELLED', 'SHOW_CANCELLED', 'REFUND_COMPLETED', 'CONFIRM_EMAIL', 'PASSWORD_RESET', 'REGISTRATION_ATTEMPT')");
 
                             t.HasCheckConstraint("ck_notifications_status", "status IN ('PENDING', 'SENT', 'FAILED', 'SKIPPED')");
                         });
@@ -1614,6 +1666,16 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasConstraintName("fk_menu_items_theatres_theatre_id");
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Identity.AccountLink", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_links_users_user_id");
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Identity.RefreshToken", b =>
                 {
                     b.HasOne("MovieBooking.Api.Identity.User", null)
@@ -1643,6 +1705,12 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
 
             modelBuilder.Entity("MovieBooking.Api.Notifications.Notification", b =>
                 {
+                    b.HasOne("MovieBooking.Api.Identity.AccountLink", null)
+                        .WithMany()
+                        .HasForeignKey("AccountLinkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notifications_account_links_account_link_id");
+
                     b.HasOne("MovieBooking.Api.Bookings.Booking", null)
                         .WithMany()
                         .HasForeignKey("BookingId")

@@ -618,6 +618,47 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Identity.AccountLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_links");
+
+                    b.HasIndex("UserId", "Purpose", "CreatedAt")
+                        .HasDatabaseName("ix_account_links_user_id_purpose_created_at");
+
+                    b.ToTable("account_links", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_account_links_purpose", "purpose IN ('CONFIRM_EMAIL', 'RESET_PASSWORD')");
+                        });
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Identity.LoginFailure", b =>
                 {
                     b.Property<Guid>("Id")
@@ -764,6 +805,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasMaxLength(254)
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
+
+                    b.Property<long?>("EmailConfirmedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("email_confirmed_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -914,6 +959,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AccountLinkId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_link_id");
+
                     b.Property<long?>("Amount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount");
@@ -968,6 +1017,9 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_notifications");
 
+                    b.HasIndex("AccountLinkId")
+                        .HasDatabaseName("ix_notifications_account_link_id");
+
                     b.HasIndex("BookingId")
                         .HasDatabaseName("ix_notifications_booking_id");
 
@@ -981,7 +1033,7 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         {
                             t.HasCheckConstraint("ck_notifications_channel", "channel IN ('EMAIL', 'SMS')");
 
-                            t.HasCheckConstraint("ck_notifications_kind", "kind IN ('BOOKING_CONFIRMED', 'SHOW_REMINDER', 'PAYMENT_FAILED', 'BOOKING_EXPIRED', 'BOOKING_CANCELLED', 'SHOW_CANCELLED', 'REFUND_COMPLETED')");
+                            t.HasCheckConstraint("ck_notifications_kind", "kind IN ('BOOKING_CONFIRMED', 'SHOW_REMINDER', 'PAYMENT_FAILED', 'BOOKING_EXPIRED', 'BOOKING_CANCELLED', 'SHOW_CANCELLED', 'REFUND_COMPLETED', 'CONFIRM_EMAIL', 'PASSWORD_RESET', 'REGISTRATION_ATTEMPT')");
 
                             t.HasCheckConstraint("ck_notifications_status", "status IN ('PENDING', 'SENT', 'FAILED', 'SKIPPED')");
                         });
@@ -1608,6 +1660,16 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasConstraintName("fk_menu_items_theatres_theatre_id");
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Identity.AccountLink", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_links_users_user_id");
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Identity.RefreshToken", b =>
                 {
                     b.HasOne("MovieBooking.Api.Identity.User", null)
@@ -1637,6 +1699,12 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
 
             modelBuilder.Entity("MovieBooking.Api.Notifications.Notification", b =>
                 {
+                    b.HasOne("MovieBooking.Api.Identity.AccountLink", null)
+                        .WithMany()
+                        .HasForeignKey("AccountLinkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notifications_account_links_account_link_id");
+
                     b.HasOne("MovieBooking.Api.Bookings.Booking", null)
                         .WithMany()
                         .HasForeignKey("BookingId")

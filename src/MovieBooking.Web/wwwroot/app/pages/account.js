@@ -1,7 +1,7 @@
 // The signed-in person's profile: a mobile number for text messages, and how reminders before a show reach them.
 // Messages about money always come by email; the page says so.
 
-import { putJson, session, adoptProfile, ApiError } from '../api.js';
+import { putJson, postJson, session, adoptProfile, ApiError } from '../api.js';
 import { escape } from '../format.js';
 
 export async function render(main, { app }) {
@@ -12,7 +12,8 @@ export async function render(main, { app }) {
   function draw(values) {
     main.innerHTML = `
       <h1>Profile</h1>
-      <p>${escape(session.user.name)} · ${escape(session.user.email)}</p>
+      <p>${escape(session.user.name)} · ${escape(session.user.email)}
+        ${session.user.emailConfirmed ? '<span class="muted">(confirmed)</span>' : '<span class="muted">(not confirmed yet)</span> <button type="button" id="resend" class="link">Email me the confirmation link again</button>'}</p>
       ${notice ? `<p class="${notice.kind}" role="${notice.kind === 'error' ? 'alert' : 'status'}">${escape(notice.text)}</p>` : ''}
       <form id="preferences" class="preferences">
         <label>Mobile number
@@ -29,6 +30,18 @@ export async function render(main, { app }) {
         <button type="submit" class="primary">Save</button>
       </form>`;
   }
+
+  main.addEventListener('click', async event => {
+    if (event.target.id !== 'resend') return;
+    try {
+      notice = { kind: 'status', text: (await postJson('/api/auth/confirm-email/resend', {}, { auth: true })).message };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      notice = { kind: 'error', text: error.humanMessage };
+    }
+    draw(session.user);
+    app.announce(notice.text);
+  }, { signal: gone.signal });
 
   main.addEventListener('submit', async event => {
     if (event.target.id !== 'preferences') return;
