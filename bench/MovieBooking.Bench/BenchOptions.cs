@@ -5,15 +5,28 @@ namespace MovieBooking.Bench;
 internal sealed record BenchOptions(
     string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios,
     int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int Rounds = 10, TimeSpan Window = default,
-    string ClusterDir = "data/cluster", int ClusterPort = 8080, TimeSpan Outage = default, TimeSpan HoldTtl = default, TimeSpan SettleWithin = default)
+    string ClusterDir = "data/cluster", int ClusterPort = 8080, TimeSpan Outage = default, TimeSpan HoldTtl = default, TimeSpan SettleWithin = default,
+    IReadOnlyDictionary<string, string>? ServiceSettings = null)
 {
-    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "booking-extras", "payment-extras", "watchers"];
+    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "booking-extras", "payment-extras", "notifications", "watchers"];
 
     /// <summary>Scenarios run only when named: <c>chaos</c> injects faults into a running cluster.</summary>
     public static readonly string[] NamedScenarios = ["chaos"];
 
     /// <summary>The scenarios <c>--compare</c> can weigh.</summary>
     public static readonly string[] ComparedScenarios = ["health", "hold"];
+
+    /// <summary>A setting of the started service, <c>Name=value</c> as an environment variable (<c>Notifications__Dispatch=false</c>).</summary>
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string>? settings, string setting)
+    {
+        var split = setting.IndexOf('=', StringComparison.Ordinal);
+        if (split < 1)
+        {
+            throw new ArgumentException($"--set takes Name=value, not '{setting}'.");
+        }
+
+        return new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { [setting[..split]] = setting[(split + 1)..] };
+    }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -40,6 +53,7 @@ internal sealed record BenchOptions(
                 "--outage" => options with { Outage = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--hold-ttl" => options with { HoldTtl = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--settle-within" => options with { SettleWithin = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--set" => options with { ServiceSettings = WithSetting(options.ServiceSettings, Value()) },
                 "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}.\n{Usage}"),
@@ -94,9 +108,12 @@ internal sealed record BenchOptions(
           --warmup S                      unrecorded seconds before health, seatmap and hold (default 30)
           --watchers N                    open seat map streams in 'watchers' (default 2000)
           --watch-rate R                  holds and releases a second while they watch (default 40)
+          --set Name=value                a setting of the started service (repeatable), e.g. Notifications__Dispatch=false
           --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, booking-extras,
-                                          payment-extras (as booking and payment, plus an offer code and food), watchers
-                                          (default all),
+                                          payment-extras (as booking and payment, plus an offer code and food),
+                                          notifications (as payment, then the time from each confirmation to its
+                                          email at the bench's SMTP server; needs the service the bench starts),
+                                          watchers (default all),
                                           or chaos alone: faults injected into a running scripts/cluster.sh cluster
                                           (--connections buyers, --duration seconds of calm around each fault)
           --cluster-dir D, --cluster-port P   the chaos run's cluster (default data/cluster, 8080, as cluster.sh)

@@ -41,7 +41,7 @@ if (options.Scenarios.Contains("chaos"))
     return report.InternalErrors == 0 && report.Violations.Count == 0 && report.SettledAfter is not null ? 0 : 1;
 }
 
-await using var service = options.Url is null ? await ServiceUnderTest.StartAsync(options.Store) : null;
+await using var service = options.Url is null ? await ServiceUnderTest.StartAsync(options.Store, options.ServiceSettings) : null;
 var url = options.Url ?? service!.Url;
 using var handler = new SocketsHttpHandler
 {
@@ -56,6 +56,7 @@ await api.PrepareAsync();
 var tokens = await api.CreateUsersAsync(Math.Max(options.Connections, options.Scenarios.Contains("contended") ? options.ContendedConnections : 0));
 var results = new List<ScenarioResult>();
 WatchersResult? watched = null;
+MailResult? mailed = null;
 var failures = new List<string>();
 // Bookings made (booking scenarios) and purchases confirmed (payment scenarios), by scenario.
 var completed = new Dictionary<string, int>();
@@ -135,6 +136,16 @@ foreach (var scenario in options.Scenarios)
             await PaymentAsync(scenario, scenario.EndsWith("-extras", StringComparison.Ordinal));
             break;
 
+        case "notifications":
+            if (service is null)
+            {
+                Console.WriteLine("  skip notifications: it reads the mail of the service the bench starts, not of one given with --url");
+                break;
+            }
+
+            mailed = await NotificationsAsync(await PaymentAsync(scenario, extras: false));
+            break;
+
         case "watchers":
             {
                 var show = await api.CreateShowAsync();
@@ -187,7 +198,7 @@ async Task BookingAsync(string name, bool extras)
 }
 
 // Hold → book (→ code and food) → start a payment → pay at the sandbox checkout → verify, each connection on seats of its own.
-async Task PaymentAsync(string name, bool extras)
+async Task<string> PaymentAsync(string name, bool extras)
 {
     var show = await api.CreateShowAsync();
     var extra = extras ? await api.CreateExtrasAsync() : default;
@@ -240,6 +251,67 @@ async Task PaymentAsync(string name, bool extras)
             await CheckExtrasAsync(name, show, confirmed.Count, "CONFIRMED");
         }
     }
+
+    return show;
+}
+
+// Each confirmation of the show's bookings, from its commit (the outbox row's created_at, written in the sale's
+// transaction) to its arrival at the bench's SMTP server; every one arrives, and once.
+async Task<MailResult> NotificationsAsync(string show)
+{
+    var written = new Dictionary<string, DateTimeOffset>();
+    const string Sql = """
+        SELECT n.id, n.created_at FROM notifications n JOIN bookings b ON b.id = n.booking_id
+        WHERE b.show_id = @show AND n.kind = 'BOOKING_CONFIRMED' AND n.channel = 'EMAIL'
+        """;
+    if (service!.SqliteFile is { } file)
+    {
+        await using var sqlite = new SqliteConnection($"Data Source={file};Mode=ReadOnly");
+        await sqlite.OpenAsync();
+        await using var command = sqlite.CreateCommand();
+        command.CommandText = Sql;
+        command.Parameters.AddWithValue("@show", Guid.Parse(show).ToString().ToUpperInvariant());
+        await using var rows = await command.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            written[Guid.Parse(rows.GetString(0)).ToString("N")] = DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1));
+        }
+    }
+    else
+    {
+        await using var postgres = new NpgsqlConnection(service.PostgresConnection);
+        await postgres.OpenAsync();
+        await using var command = new NpgsqlCommand(Sql, postgres);
+        command.Parameters.AddWithValue("show", Guid.Parse(show));
+        await using var rows = await command.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            written[rows.GetGuid(0).ToString("N")] = rows.GetFieldValue<DateTimeOffset>(1);
+        }
+    }
+
+    Check(written.Count == completed["notifications"], $"notifications: {completed["notifications"]} purchases confirmed, {written.Count} confirmation emails written");
+    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+    Dictionary<string, List<DateTimeOffset>> arrived;
+    while (true)
+    {
+        arrived = service.Smtp.Received.GroupBy(m => m.MessageId.Split('@')[0]).ToDictionary(g => g.Key, g => g.Select(m => m.At).ToList());
+        if (written.Keys.All(arrived.ContainsKey) || DateTime.UtcNow > deadline)
+        {
+            break;
+        }
+
+        await Task.Delay(100);
+    }
+
+    var missing = written.Keys.Count(id => !arrived.ContainsKey(id));
+    var twice = written.Keys.Count(id => arrived.TryGetValue(id, out var at) && at.Count > 1);
+    Check(missing == 0, $"notifications: every confirmation reached the SMTP server within a minute ({missing} missing)");
+    Check(twice == 0, $"notifications: none arrived twice ({twice} did)");
+    var latencies = written.Where(w => arrived.ContainsKey(w.Key)).Select(w => (arrived[w.Key][0] - w.Value).TotalMilliseconds).Order().ToList();
+    return new MailResult(latencies.Count, Percentile(latencies, 50), Percentile(latencies, 99), latencies.Count == 0 ? 0 : latencies[^1]);
+
+    static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 }
 
 // The offer code, then two of the menu item; true when both were taken.
@@ -354,6 +426,15 @@ void Report()
             $"| watchers | {w.Watchers} | {w.ChangesPerSecond:F0} | {w.Deliveries} | {w.P50Ms:F2} | {w.P99Ms:F2} | {w.MaxMs:F2} | {w.Lost} | {(w.BytesPerWatcher is { } b ? $"{b / 1024:F1} KB" : "–")} | {(w.WorkingSet is { } ws ? $"{ws / (1024 * 1024)} MB" : "–")} |"));
     }
 
+    if (mailed is { } m)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| measure | emails | p50 ms | p99 ms | max ms |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| confirmation committed → email at the SMTP server | {m.Emails} | {m.P50Ms:F1} | {m.P99Ms:F1} | {m.MaxMs:F1} |"));
+    }
+
     if (service?.PeakWorkingSet() is { } peak)
     {
         Console.WriteLine($"service peak working set: {peak / (1024 * 1024)} MB");
@@ -361,3 +442,6 @@ void Report()
 
     Console.WriteLine(failures.Count == 0 ? "Invariants: all hold (no seat held twice, counts agree, no 5xx)." : $"Invariants FAILED: {string.Join("; ", failures)}");
 }
+
+/// <summary>How long confirmations took from their commit to the mail server.</summary>
+internal sealed record MailResult(int Emails, double P50Ms, double P99Ms, double MaxMs);

@@ -19,7 +19,10 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
 
     public string? PostgresConnection => _postgresDatabase;
 
-    public static async Task<ServiceUnderTest> StartAsync(string store)
+    /// <summary>The mail server the service sends to.</summary>
+    public SmtpReceiver Smtp { get; } = new();
+
+    public static async Task<ServiceUnderTest> StartAsync(string store, IReadOnlyDictionary<string, string>? settings = null)
     {
         var root = FindRepositoryRoot();
         var directory = Path.Combine(Path.GetTempPath(), $"moviebooking-bench-{Guid.NewGuid():N}");
@@ -44,6 +47,9 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             ["RateLimiting__Auth__PermitLimit"] = "1000000",
             ["RateLimiting__Holds__PermitLimit"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Notifications__Email__SmtpHost"] = "127.0.0.1",
+            ["Notifications__Email__SmtpPort"] = service.Smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Notifications__Email__SmtpSecurity"] = "None",
         };
         switch (store)
         {
@@ -65,6 +71,11 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
                 }
 
                 break;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
         }
 
         var info = new ProcessStartInfo("dotnet", [Path.Combine(directory, "api", "MovieBooking.Api.dll")])
@@ -111,6 +122,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         }
 
         _process?.Dispose();
+        await Smtp.DisposeAsync();
         if (_redis is not null)
         {
             await _redis.DisposeAsync();

@@ -39,17 +39,24 @@ public sealed partial class NotificationDispatcher(
         }
     }
 
-    /// <summary>One round: claims the messages due now and sends each; returns how many it claimed.</summary>
+    /// <summary>
+    /// One round: claims the messages due now and sends them, <see cref="NotificationOptions.Concurrency"/> at a time,
+    /// each with its own database context; returns how many it claimed. A message whose outcome cannot be written ends
+    /// the round, as a stopped instance would: it and the round's unsent messages go again when their claims lapse.
+    /// </summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MovieBookingDb>();
-        var claimed = await ClaimAsync(db, cancellationToken);
-        foreach (var notification in claimed)
+        List<Notification> claimed;
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            await SendAsync(scope.ServiceProvider, db, notification, cancellationToken);
+            claimed = await ClaimAsync(scope.ServiceProvider.GetRequiredService<MovieBookingDb>(), cancellationToken);
         }
 
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = Settings.Concurrency, CancellationToken = cancellationToken }, async (notification, token) =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await SendAsync(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<MovieBookingDb>(), notification, token);
+        });
         return claimed.Count;
     }
 

@@ -30,6 +30,10 @@ public sealed class NotificationOptions
     [Range(1, 100, ErrorMessage = "Notifications:MaxAttempts must be between 1 and 100.")]
     public int MaxAttempts { get; set; } = 10;
 
+    /// <summary>Messages one dispatcher sends at once: a mail server far away answers each step after a round trip, so one conversation at a time would cap a dispatcher at a few messages a second.</summary>
+    [Range(1, 64, ErrorMessage = "Notifications:Concurrency must be between 1 and 64.")]
+    public int Concurrency { get; set; } = 4;
+
     /// <summary>Messages one dispatcher round claims at most.</summary>
     [Range(1, 1000, ErrorMessage = "Notifications:BatchSize must be between 1 and 1000.")]
     public int BatchSize { get; set; } = 50;
