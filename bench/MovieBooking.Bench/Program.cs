@@ -264,30 +264,12 @@ async Task<MailResult> NotificationsAsync(string show)
         SELECT n.id, n.created_at FROM notifications n JOIN bookings b ON b.id = n.booking_id
         WHERE b.show_id = @show AND n.kind = 'BOOKING_CONFIRMED' AND n.channel = 'EMAIL'
         """;
-    if (service!.SqliteFile is { } file)
+    // SQLite keeps instants as Unix milliseconds and ids as text; PostgreSQL as timestamptz and uuid.
+    foreach (var (id, at) in await QueryAsync(Sql, show, row => (
+        Guid.Parse(row.GetValue(0).ToString()!).ToString("N"),
+        row.GetValue(1) is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : row.GetFieldValue<DateTimeOffset>(1))))
     {
-        await using var sqlite = new SqliteConnection($"Data Source={file};Mode=ReadOnly");
-        await sqlite.OpenAsync();
-        await using var command = sqlite.CreateCommand();
-        command.CommandText = Sql;
-        command.Parameters.AddWithValue("@show", Guid.Parse(show).ToString().ToUpperInvariant());
-        await using var rows = await command.ExecuteReaderAsync();
-        while (await rows.ReadAsync())
-        {
-            written[Guid.Parse(rows.GetString(0)).ToString("N")] = DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1));
-        }
-    }
-    else
-    {
-        await using var postgres = new NpgsqlConnection(service.PostgresConnection);
-        await postgres.OpenAsync();
-        await using var command = new NpgsqlCommand(Sql, postgres);
-        command.Parameters.AddWithValue("show", Guid.Parse(show));
-        await using var rows = await command.ExecuteReaderAsync();
-        while (await rows.ReadAsync())
-        {
-            written[rows.GetGuid(0).ToString("N")] = rows.GetFieldValue<DateTimeOffset>(1);
-        }
+        written[id] = at;
     }
 
     Check(written.Count == completed["notifications"], $"notifications: {completed["notifications"]} purchases confirmed, {written.Count} confirmation emails written");
@@ -295,7 +277,7 @@ async Task<MailResult> NotificationsAsync(string show)
     Dictionary<string, List<DateTimeOffset>> arrived;
     while (true)
     {
-        arrived = service.Smtp.Received.GroupBy(m => m.MessageId.Split('@')[0]).ToDictionary(g => g.Key, g => g.Select(m => m.At).ToList());
+        arrived = service!.Smtp.Received.GroupBy(m => m.MessageId.Split('@')[0]).ToDictionary(g => g.Key, g => g.Select(m => m.At).ToList());
         if (written.Keys.All(arrived.ContainsKey) || DateTime.UtcNow > deadline)
         {
             break;
@@ -359,23 +341,29 @@ async Task<JsonElement?> PostAsync(Recorder recorder, string? token, string url,
     return response?.StatusCode == expected ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
 }
 
-async Task<long> CountAsync(string sql, string show)
+async Task<long> CountAsync(string sql, string show) => (await QueryAsync(sql, show, row => row.GetInt64(0)))[0];
+
+// Reads the rows of a query about one show (@show) from the started service's database, whichever it is.
+async Task<List<T>> QueryAsync<T>(string sql, string show, Func<System.Data.Common.DbDataReader, T> read)
 {
-    if (service!.SqliteFile is { } file)
+    await using System.Data.Common.DbConnection connection = service!.SqliteFile is { } file
+        ? new SqliteConnection($"Data Source={file};Mode=ReadOnly")
+        : new NpgsqlConnection(service.PostgresConnection);
+    await connection.OpenAsync();
+    await using var command = connection.CreateCommand();
+    command.CommandText = sql;
+    var parameter = command.CreateParameter();
+    parameter.ParameterName = "@show";
+    parameter.Value = connection is SqliteConnection ? Guid.Parse(show).ToString().ToUpperInvariant() : Guid.Parse(show);
+    command.Parameters.Add(parameter);
+    await using var rows = await command.ExecuteReaderAsync();
+    var found = new List<T>();
+    while (await rows.ReadAsync())
     {
-        await using var sqlite = new SqliteConnection($"Data Source={file};Mode=ReadOnly");
-        await sqlite.OpenAsync();
-        await using var command = sqlite.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("@show", Guid.Parse(show).ToString().ToUpperInvariant());
-        return (long)(await command.ExecuteScalarAsync())!;
+        found.Add(read(rows));
     }
 
-    await using var postgres = new NpgsqlConnection(service.PostgresConnection);
-    await postgres.OpenAsync();
-    await using var pgCommand = new NpgsqlCommand(sql, postgres);
-    pgCommand.Parameters.AddWithValue("show", Guid.Parse(show));
-    return (long)(await pgCommand.ExecuteScalarAsync())!;
+    return found;
 }
 
 void Check(bool ok, string what)

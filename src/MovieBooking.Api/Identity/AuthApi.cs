@@ -218,7 +218,7 @@ public static class AuthApi
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await links.FindAsync(db, request.Token, AccountLinkPurpose.ResetPassword, cancellationToken) is not { } link)
         {
-            return LinkRefused("This reset link is not valid, was used already or has expired. Ask for a new one.");
+            return LinkRefused(ResetLinkRefused);
         }
 
         var now = time.GetUtcNow();
@@ -226,7 +226,7 @@ public static class AuthApi
         if (await db.AccountLinks.Where(l => l.Id == link.Id && l.UsedAt == null)
                 .ExecuteUpdateAsync(l => l.SetProperty(x => x.UsedAt, now), cancellationToken) != 1)
         {
-            return LinkRefused("This reset link is not valid, was used already or has expired. Ask for a new one.");
+            return LinkRefused(ResetLinkRefused);
         }
 
         var user = await db.Users.FirstAsync(u => u.Id == link.UserId, cancellationToken);
@@ -247,6 +247,8 @@ public static class AuthApi
         await revoker.AnnounceAsync(revocation);
         return TypedResults.NoContent();
     }
+
+    private const string ResetLinkRefused = "This reset link is not valid, was used already or has expired. Ask for a new one.";
 
     private static ValidationProblem LinkRefused(string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = [message] }, title: "Link not valid");

@@ -46,33 +46,16 @@ public static class Outbox
     }
 
     /// <summary>A message about the account itself (an emailed link, or a registration with its address), due now.</summary>
-    public static void AccountMessage(MovieBookingDb db, NotificationKind kind, Guid userId, DateTimeOffset now, Guid? linkId = null)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        db.Notifications.Add(new Notification
-        {
-            Kind = kind,
-            Channel = NotificationChannel.Email,
-            UserId = userId,
-            AccountLinkId = linkId,
-            DueAt = now,
-            CreatedAt = now,
-        });
-    }
+    public static void AccountMessage(MovieBookingDb db, NotificationKind kind, Guid userId, DateTimeOffset now, Guid? linkId = null) =>
+        EmailNow(db, new Notification { Kind = kind, Channel = NotificationChannel.Email, UserId = userId, AccountLinkId = linkId, DueAt = now, CreatedAt = now });
 
     /// <summary>A message about a change to a booking (failed, expired, cancelled, refunded), due now.</summary>
-    public static void BookingChanged(MovieBookingDb db, NotificationKind kind, Guid userId, Guid bookingId, DateTimeOffset now, long? amount = null)
+    public static void BookingChanged(MovieBookingDb db, NotificationKind kind, Guid userId, Guid bookingId, DateTimeOffset now, long? amount = null) =>
+        EmailNow(db, new Notification { Kind = kind, Channel = NotificationChannel.Email, UserId = userId, BookingId = bookingId, Amount = amount, DueAt = now, CreatedAt = now });
+
+    private static void EmailNow(MovieBookingDb db, Notification notification)
     {
         ArgumentNullException.ThrowIfNull(db);
-        db.Notifications.Add(new Notification
-        {
-            Kind = kind,
-            Channel = NotificationChannel.Email,
-            UserId = userId,
-            BookingId = bookingId,
-            Amount = amount,
-            DueAt = now,
-            CreatedAt = now,
-        });
+        db.Notifications.Add(notification);
     }
 }
