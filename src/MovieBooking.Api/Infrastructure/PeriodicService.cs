@@ -20,6 +20,10 @@ public abstract partial class PeriodicService(TimeProvider time, ILogger logger)
         using var timer = new PeriodicTimer(Interval, Time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            // The timer's own thread resumes this loop; a round that never truly waits (SQLite answers synchronously)
+            // would otherwise run on it, and a clock moved by days would run one round per period passed instead of
+            // letting the ticks that fall during a round merge into the next one.
+            await Task.Yield();
             try
             {
                 await RunOnceAsync(stoppingToken);
