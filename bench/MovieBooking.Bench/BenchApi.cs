@@ -14,6 +14,10 @@ internal sealed class BenchApi(HttpClient http)
     private string? _adminToken;
     private string? _ownerId;
     private string? _theatreId;
+
+    // A theatre under the strict gap rule, for best-available holds; the other takes any seats (gap rule OFF), so
+    // the scenarios that name seats hold whichever they like.
+    private string? _strictTheatreId;
     private string? _movieId;
 
     public static string[] SeatIds { get; } =
@@ -27,7 +31,9 @@ internal sealed class BenchApi(HttpClient http)
         var city = (await GetJsonAsync("/api/cities", null)).GetProperty("items")[0].GetProperty("id").GetString();
         _movieId = (await GetJsonAsync("/api/movies", null)).GetProperty("items")[0].GetProperty("id").GetString();
         _theatreId = (await PostJsonAsync("/api/theatres", _adminToken,
-            new { cityId = city, name = $"Bench Theatre {Guid.NewGuid():N}"[..30], address = "1 Load Test Road", ownerId = _ownerId })).GetProperty("id").GetString();
+            new { cityId = city, name = $"Bench Theatre {Guid.NewGuid():N}"[..30], address = "1 Load Test Road", ownerId = _ownerId, gapRule = "OFF" })).GetProperty("id").GetString();
+        _strictTheatreId = (await PostJsonAsync("/api/theatres", _adminToken,
+            new { cityId = city, name = $"Bench Strict {Guid.NewGuid():N}"[..30], address = "1 Load Test Road", ownerId = _ownerId, gapRule = "STRICT" })).GetProperty("id").GetString();
     }
 
     /// <summary>
@@ -60,7 +66,8 @@ internal sealed class BenchApi(HttpClient http)
     }
 
     /// <summary>A new show of 200 seats (two categories, an aisle in each row) starting tomorrow.</summary>
-    public async Task<string> CreateShowAsync()
+    /// <summary>A show of 200 seats on a new screen; <paramref name="strict"/>: in the theatre under the strict gap rule.</summary>
+    public async Task<string> CreateShowAsync(bool strict = false)
     {
         var rows = Enumerable.Range(0, Rows).Select(r => new
         {
@@ -73,7 +80,7 @@ internal sealed class BenchApi(HttpClient http)
                 blocked = false,
             }),
         });
-        var screen = (await PostJsonAsync($"/api/theatres/{_theatreId}/screens", _adminToken,
+        var screen = (await PostJsonAsync($"/api/theatres/{(strict ? _strictTheatreId : _theatreId)}/screens", _adminToken,
             new { name = $"Bench {Guid.NewGuid():N}"[..20], rows })).GetProperty("id").GetString();
         var show = await PostJsonAsync("/api/shows", _adminToken, new
         {
@@ -117,6 +124,29 @@ internal sealed class BenchApi(HttpClient http)
     /// <summary>Holds the seats for the user; the hold id, or null when the hold was refused.</summary>
     public Task<string?> HoldAsync(Recorder recorder, string token, string show, string[] seats) =>
         HoldAsync(recorder, token, HoldsUrl(show), Body(new { seatIds = seats }));
+
+    /// <summary>Holds the best <paramref name="count"/> free seats and releases them (the release untimed), until stopped; the seats each hold got.</summary>
+    public async Task BestAndReleaseAsync(Recorder recorder, string token, string show, int count, Action<string[]> granted, CancellationToken stop)
+    {
+        var url = HoldsUrl(show);
+        var body = Body(new { count });
+        while (!stop.IsCancellationRequested)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = Content(body) };
+            Authorize(request, token);
+            using var response = await recorder.SendAsync(http, request);
+            if (response?.StatusCode != HttpStatusCode.Created)
+            {
+                continue;
+            }
+
+            var hold = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(CancellationToken.None)).RootElement;
+            granted([.. hold.GetProperty("seatIds").EnumerateArray().Select(s => s.GetString()!)]);
+            using var release = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{hold.GetProperty("holdId").GetString()}");
+            Authorize(release, token);
+            using var released = await recorder.SendAsync(http, release, timed: false);
+        }
+    }
 
     /// <summary>Holds one of <paramref name="seats"/> after another and releases each hold (the release untimed), until stopped.</summary>
     public async Task HoldAndReleaseAsync(Recorder recorder, string token, string show, string[] seats, CancellationToken stop)

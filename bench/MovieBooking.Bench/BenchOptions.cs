@@ -8,7 +8,7 @@ internal sealed record BenchOptions(
     string ClusterDir = "data/cluster", int ClusterPort = 8080, TimeSpan Outage = default, TimeSpan HoldTtl = default, TimeSpan SettleWithin = default,
     IReadOnlyDictionary<string, string>? ServiceSettings = null)
 {
-    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "contended", "booking", "payment", "booking-extras", "payment-extras", "notifications", "watchers"];
+    public static readonly string[] AllScenarios = ["health", "seatmap", "hold", "best", "contended", "booking", "payment", "booking-extras", "payment-extras", "notifications", "watchers"];
 
     /// <summary>Scenarios run only when named: <c>chaos</c> injects faults into a running cluster.</summary>
     public static readonly string[] NamedScenarios = ["chaos"];
@@ -105,11 +105,11 @@ internal sealed record BenchOptions(
           --connections N                 connections per scenario (default 64)
           --contended-connections N       connections racing in 'contended' (default 256)
           --duration S                    seconds per timed scenario (default 10)
-          --warmup S                      unrecorded seconds before health, seatmap and hold (default 30)
+          --warmup S                      unrecorded seconds before health, seatmap, hold and best (default 30)
           --watchers N                    open seat map streams in 'watchers' (default 2000)
           --watch-rate R                  holds and releases a second while they watch (default 40)
           --set Name=value                a setting of the started service (repeatable), e.g. Notifications__Dispatch=false
-          --scenarios a,b,…               health, seatmap, hold, contended, booking, payment, booking-extras,
+          --scenarios a,b,…               health, seatmap, hold, best, contended, booking, payment, booking-extras,
                                           payment-extras (as booking and payment, plus an offer code and food),
                                           notifications (as payment, then the time from each confirmation to its
                                           email at the bench's SMTP server; needs the service the bench starts),

@@ -44,8 +44,11 @@ public sealed class Booking
     public List<PriceLine> Lines { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When an unpaid booking lapses and its seats are freed (the hold's expiry).</summary>
-    public DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>When an unpaid booking lapses and its seats are freed (the hold's expiry, extended once a payment starts).</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Whether starting a payment has extended the hold (it does so once).</summary>
+    public bool HoldExtended { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -18,6 +18,7 @@ public static class BookingExtensions
         services.AddOptions<BookingOptions>()
             .BindConfiguration(BookingOptions.Section)
             .ValidateDataAnnotations()
+            .Validate(o => o.MaxHold >= o.HoldTtl, "Booking:MaxHold must be at least Booking:HoldTtl.")
             .ValidateOnStart();
         services.AddOptions<CancellationOptions>()
             .BindConfiguration(CancellationOptions.Section)
@@ -29,6 +30,7 @@ public static class BookingExtensions
             .ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton<ShowFactsCache>();
+        services.AddSingleton<SeatSelection>();
         services.AddSingleton<SeatMapCache>();
         services.AddSingleton<SeatChangeFeed>();
         services.AddScoped<SeatMapReader>();

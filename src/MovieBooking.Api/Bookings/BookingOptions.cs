@@ -11,6 +11,14 @@ public sealed class BookingOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Booking:HoldTtl must be between 00:00:01 and 01:00:00.")]
     public TimeSpan HoldTtl { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How much longer a booking's seats stay held once its customer starts paying (once per booking).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Booking:PaymentExtension must be between 00:00:00 and 01:00:00.")]
+    public TimeSpan PaymentExtension { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest seats stay held, counted from the hold, extension included.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "02:00:00", ErrorMessage = "Booking:MaxHold must be between 00:00:01 and 02:00:00.")]
+    public TimeSpan MaxHold { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Seats one user may hold (in holds and unpaid bookings) of one show at a time.</summary>
     [Range(1, 10, ErrorMessage = "Booking:MaxSeatsPerUser must be between 1 and 10.")]
     public int MaxSeatsPerUser { get; set; } = 10;

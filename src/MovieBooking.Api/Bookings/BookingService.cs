@@ -459,6 +459,51 @@ public sealed class BookingService(
             }, cancellationToken) == 1;
     }
 
+    /// <summary>
+    /// Gives an unpaid booking's seats more time as its customer starts paying, once per booking:
+    /// <see cref="BookingOptions.PaymentExtension"/> more, but no more than <see cref="BookingOptions.MaxHold"/> from the
+    /// hold (its start being the first expiry less <see cref="BookingOptions.HoldTtl"/>). The booking and the hold store
+    /// move in one transaction (for the database store; Redis goes first inside it, and seats kept longer than their
+    /// booking are freed with it by the sweeper). The new expiry, or null when nothing was extended.
+    /// </summary>
+    public async Task<DateTimeOffset?> ExtendForPaymentAsync(Booking booking, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var cap = booking.ExpiresAt - settings.HoldTtl + settings.MaxHold;
+        var wanted = booking.ExpiresAt + settings.PaymentExtension;
+        // Whole milliseconds, as every store keeps expiries.
+        var until = DateTimeOffset.FromUnixTimeMilliseconds((wanted < cap ? wanted : cap).ToUnixTimeMilliseconds());
+        if (booking.HoldExtended || until <= booking.ExpiresAt || booking.ExpiresAt <= now)
+        {
+            return null;
+        }
+
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var extended = await db.Bookings
+                .Where(b => b.Id == booking.Id && b.Status == BookingStatus.PendingPayment && !b.HoldExtended && b.ExpiresAt > now)
+                .ExecuteUpdateAsync(b => b
+                    .SetProperty(x => x.ExpiresAt, until)
+                    .SetProperty(x => x.HoldExtended, true)
+                    .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+            if (extended == 0)
+            {
+                return null;
+            }
+
+            await holds.ExtendAsync(new Hold(booking.HoldId, booking.ShowId, booking.UserId, [], booking.ExpiresAt), until, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        // Seat maps and streams read the later expiry, so the seats do not show as free at the earlier one.
+        changes.SeatsChanged(booking.ShowId, announced: false);
+        events.HoldExtended(booking.Id, booking.HoldId, until);
+        return until;
+    }
+
     private static Hold HoldOf(Booking booking) =>
         new(booking.HoldId, booking.ShowId, booking.UserId, [.. booking.Seats.Select(s => s.SeatId)], booking.ExpiresAt);
 

@@ -29,7 +29,7 @@ internal static class CatalogProjections
     public static readonly Func<Movie, MovieResponse> ToMovieResponse = Movie.Compile();
 
     public static readonly Expression<Func<Theatre, TheatreResponse>> Theatre =
-        t => new TheatreResponse(t.Id, t.Name, t.Address, new CityRef(t.City!.Id, t.City.Name));
+        t => new TheatreResponse(t.Id, t.Name, t.Address, new CityRef(t.City!.Id, t.City.Name), t.GapRule);
 
     /// <summary>Shows that can still be booked: scheduled and not yet started.</summary>
     public static IQueryable<Show> Upcoming(this IQueryable<Show> shows, DateTimeOffset now) =>

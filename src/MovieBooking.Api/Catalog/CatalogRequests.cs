@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Catalog;
 
@@ -21,17 +23,25 @@ public sealed record CreateTheatreRequest(
     [property: Required] Guid? CityId,
     [property: Required, StringLength(200, MinimumLength = 2)] string Name,
     [property: Required, StringLength(500, MinimumLength = 5)] string Address,
-    [property: Required] Guid? OwnerId);
+    [property: Required] Guid? OwnerId,
+    [property: Description("Whether a selection may leave a single free seat alone: OFF, STRICT (the default) or LENIENT.")] GapRule? GapRule = null);
 
 public sealed record UpdateTheatreRequest(
     [property: Required, StringLength(200, MinimumLength = 2)] string Name,
-    [property: Required, StringLength(500, MinimumLength = 5)] string Address);
+    [property: Required, StringLength(500, MinimumLength = 5)] string Address,
+    [property: Description("OFF, STRICT or LENIENT; left out, the rule stays as it is.")] GapRule? GapRule = null);
 
 public sealed record ScreenRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
-    [property: Required] List<SeatLayoutRow> Rows);
+    [property: Required] List<SeatLayoutRow> Rows,
+    [property: Description("Where the best seats are measured from; left out, the centre of the row about two thirds of the way back.")] FocalPoint? FocalPoint = null);
 
-public sealed record ScreenResponse(Guid Id, Guid TheatreId, string Name, int SeatCount, IReadOnlyList<SeatLayoutRow> Rows);
+/// <summary>A point on a screen's layout: a row by its label and a column (a half column lies between two seats).</summary>
+public sealed record FocalPoint(
+    [property: Required, RegularExpression("^[A-Z]{1,2}$", ErrorMessage = "A row label is one or two capital letters, e.g. A or AA.")] string Row,
+    [property: Range(0, SeatLayout.MaxColumn)] double Column);
+
+public sealed record ScreenResponse(Guid Id, Guid TheatreId, string Name, int SeatCount, IReadOnlyList<SeatLayoutRow> Rows, FocalPoint? FocalPoint);
 
 public sealed record CreateShowRequest(
     [property: Required] Guid? MovieId,

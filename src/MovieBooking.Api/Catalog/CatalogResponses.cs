@@ -1,3 +1,5 @@
+using MovieBooking.Api.Seating;
+
 namespace MovieBooking.Api.Catalog;
 
 public sealed record CityResponse(Guid Id, string Name, string Slug, string TimeZone);
@@ -17,9 +19,10 @@ public sealed record MovieResponse(
 
 public sealed record MovieRef(Guid Id, string Title, int DurationMinutes, string Certificate, string? PosterUrl);
 
-public sealed record TheatreResponse(Guid Id, string Name, string Address, CityRef City);
+/// <summary>A theatre; <c>gapRule</c> says whether a selection may leave a single free seat alone (OFF, STRICT or LENIENT).</summary>
+public sealed record TheatreResponse(Guid Id, string Name, string Address, CityRef City, GapRule GapRule);
 
-public sealed record TheatreDetailResponse(Guid Id, string Name, string Address, CityRef City, IReadOnlyList<ScreenSummary> Screens);
+public sealed record TheatreDetailResponse(Guid Id, string Name, string Address, CityRef City, GapRule GapRule, IReadOnlyList<ScreenSummary> Screens);
 
 public sealed record ScreenSummary(Guid Id, string Name, int SeatCount);
 

@@ -7,6 +7,14 @@ public sealed class Screen
     public Theatre? Theatre { get; set; }
     public required string Name { get; set; }
     public List<ScreenSeat> Seats { get; init; } = [];
+
+    /// <summary>
+    /// Where "best" seats are measured from: a row's label and a column (a half column is between two seats). None:
+    /// the centre of the row about two thirds of the way back from the screen.
+    /// </summary>
+    public string? FocalRow { get; set; }
+
+    public double? FocalColumn { get; set; }
 }
 
 /// <summary>One seat of a screen's layout. Its label (<c>C7</c>) is its id within the screen and within every show on it.</summary>

@@ -54,7 +54,7 @@ public static class ScreensApi
             return TheatresApi.NotYours();
         }
 
-        if (SeatLayout.Validate(request.Rows) is { Count: > 0 } errors)
+        if (LayoutErrors(request) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -65,7 +65,7 @@ public static class ScreensApi
             return NameTaken(name);
         }
 
-        var screen = new Screen { TheatreId = theatreId, Name = name };
+        var screen = new Screen { TheatreId = theatreId, Name = name, FocalRow = request.FocalPoint?.Row, FocalColumn = request.FocalPoint?.Column };
         screen.Seats.AddRange(SeatLayout.ToSeats(screen.Id, request.Rows));
         db.Screens.Add(screen);
         await db.SaveChangesAsync(cancellationToken);
@@ -76,7 +76,7 @@ public static class ScreensApi
         Guid screenId, ScreenRequest request, MovieBookingDb db, CurrentUser user, SeatChangeFeed changes, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (SeatLayout.Validate(request.Rows) is { Count: > 0 } errors)
+        if (LayoutErrors(request) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -101,6 +101,7 @@ public static class ScreensApi
 
         await ScreenLock.TakeAsync(db, screenId, cancellationToken);
         screen.Name = name;
+        (screen.FocalRow, screen.FocalColumn) = (request.FocalPoint?.Row, request.FocalPoint?.Column);
         var layout = SeatLayout.ToSeats(screenId, request.Rows);
         if (!SameLayout(screen.Seats, layout))
         {
@@ -180,7 +181,20 @@ public static class ScreensApi
         (s.Label, s.Row, s.RowIndex, s.Number, s.Column, s.Category, s.IsBlocked);
 
     private static ScreenResponse ToResponse(Screen screen) =>
-        new(screen.Id, screen.TheatreId, screen.Name, screen.Seats.Count, SeatLayout.FromSeats(screen.Seats));
+        new(screen.Id, screen.TheatreId, screen.Name, screen.Seats.Count, SeatLayout.FromSeats(screen.Seats),
+            screen is { FocalRow: { } row, FocalColumn: { } column } ? new FocalPoint(row, column) : null);
+
+    /// <summary>The layout's broken rules, and a focal point's row that is not one of the layout's.</summary>
+    private static Dictionary<string, string[]> LayoutErrors(ScreenRequest request)
+    {
+        var errors = SeatLayout.Validate(request.Rows);
+        if (request.FocalPoint is { } focal && errors.Count == 0 && !request.Rows.Any(r => r.Label == focal.Row))
+        {
+            errors["focalPoint.row"] = [$"The layout has no row {focal.Row}."];
+        }
+
+        return errors;
+    }
 
     private static ProblemHttpResult NameTaken(string name) =>
         ApiProblems.Conflict("Screen name used", $"The theatre already has a screen named '{name}'.");

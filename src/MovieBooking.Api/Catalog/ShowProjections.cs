@@ -42,7 +42,7 @@ internal static class ShowProjections
         s.Screen!.Theatre!.City!.TimeZone,
         new MovieRef(s.Movie!.Id, s.Movie.Title, s.Movie.DurationMinutes, s.Movie.Certificate, s.Movie.PosterUrl),
         new TheatreResponse(s.Screen.Theatre.Id, s.Screen.Theatre.Name, s.Screen.Theatre.Address,
-            new CityRef(s.Screen.Theatre.City.Id, s.Screen.Theatre.City.Name)),
+            new CityRef(s.Screen.Theatre.City.Id, s.Screen.Theatre.City.Name), s.Screen.Theatre.GapRule),
         new ScreenRef(s.Screen.Id, s.Screen.Name),
         s.Prices.Select(p => new ShowRow.Price(p.Category, p.Amount)).ToList());
 }

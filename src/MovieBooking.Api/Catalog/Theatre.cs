@@ -14,4 +14,7 @@ public sealed class Theatre
 
     /// <summary>The theatre's own cancellation policy; none: the configured default.</summary>
     public Pricing.CancellationPolicy? CancellationPolicy { get; set; }
+
+    /// <summary>Whether a selection may leave a single free seat between taken seats, aisles and row ends.</summary>
+    public Seating.GapRule GapRule { get; set; } = Seating.GapRule.Strict;
 }

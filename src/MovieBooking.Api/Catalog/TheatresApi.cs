@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
+using MovieBooking.Api.Seating;
 
 namespace MovieBooking.Api.Catalog;
 
@@ -20,7 +21,7 @@ public static class TheatresApi
         api.MapPost("/", CreateTheatreAsync).RequireAuthorization(Policies.Admin)
             .WithSummary("Opens a theatre in a city and assigns its owner (Admin).");
         api.MapPut("/{theatreId:guid}", UpdateTheatreAsync).RequireAuthorization(Policies.TheatreManager)
-            .WithSummary("Updates a theatre's name and address (its owner, or Admin).")
+            .WithSummary("Updates a theatre's name, address and gap rule (its owner, or Admin); a gap rule left out stays as it is.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/{theatreId:guid}", DeleteTheatreAsync).RequireAuthorization(Policies.Admin)
             .WithSummary("Closes a theatre that has no screens (Admin).")
@@ -43,15 +44,23 @@ public static class TheatresApi
             return ApiProblems.Invalid("ownerId", ownerRole is null ? "No user has this id." : "The owner must have the TheatreOwner role.");
         }
 
-        var theatre = new Theatre { CityId = city.Id, OwnerId = request.OwnerId!.Value, Name = request.Name.Trim(), Address = request.Address.Trim() };
+        var theatre = new Theatre
+        {
+            CityId = city.Id,
+            OwnerId = request.OwnerId!.Value,
+            Name = request.Name.Trim(),
+            Address = request.Address.Trim(),
+            GapRule = request.GapRule ?? GapRule.Strict,
+        };
         db.Theatres.Add(theatre);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/theatres/{theatre.Id}",
-            new TheatreResponse(theatre.Id, theatre.Name, theatre.Address, new CityRef(city.Id, city.Name)));
+            new TheatreResponse(theatre.Id, theatre.Name, theatre.Address, new CityRef(city.Id, city.Name), theatre.GapRule));
     }
 
     private static async Task<Results<Ok<TheatreResponse>, ProblemHttpResult>> UpdateTheatreAsync(
-        Guid theatreId, UpdateTheatreRequest request, MovieBookingDb db, CurrentUser user, CancellationToken cancellationToken)
+        Guid theatreId, UpdateTheatreRequest request, MovieBookingDb db, CurrentUser user, ShowFactsCache shows, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var theatre = await db.Theatres.Include(t => t.City).FirstOrDefaultAsync(t => t.Id == theatreId, cancellationToken);
         if (theatre is null)
@@ -64,9 +73,18 @@ public static class TheatresApi
             return NotYours();
         }
 
-        (theatre.Name, theatre.Address) = (request.Name.Trim(), request.Address.Trim());
+        var ruleChanged = request.GapRule is { } rule && rule != theatre.GapRule;
+        (theatre.Name, theatre.Address, theatre.GapRule) = (request.Name.Trim(), request.Address.Trim(), request.GapRule ?? theatre.GapRule);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new TheatreResponse(theatre.Id, theatre.Name, theatre.Address, new CityRef(theatre.CityId, theatre.City!.Name)));
+        if (ruleChanged)
+        {
+            // This instance's shows follow at once; other instances' copies lapse within seconds.
+            var now = time.GetUtcNow();
+            var upcoming = await db.Shows.Where(s => s.Screen!.TheatreId == theatreId).Upcoming(now).Select(s => s.Id).ToListAsync(cancellationToken);
+            upcoming.ForEach(shows.Invalidate);
+        }
+
+        return TypedResults.Ok(new TheatreResponse(theatre.Id, theatre.Name, theatre.Address, new CityRef(theatre.CityId, theatre.City!.Name), theatre.GapRule));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTheatreAsync(
@@ -113,6 +131,7 @@ public static class TheatresApi
                 t.Name,
                 t.Address,
                 new CityRef(t.City!.Id, t.City.Name),
+                t.GapRule,
                 t.Screens.OrderBy(s => s.Name).Select(s => new ScreenSummary(s.Id, s.Name, s.Seats.Count)).ToList()))
             .FirstOrDefaultAsync(cancellationToken);
         return theatre is null ? ApiProblems.NotFound("Theatre", theatreId) : TypedResults.Ok(theatre);

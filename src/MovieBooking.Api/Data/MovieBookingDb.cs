@@ -57,6 +57,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
         ArgumentNullException.ThrowIfNull(configurationBuilder);
         configurationBuilder.Properties<SeatCategory>().HaveConversion<UpperSnakeCaseEnumConverter<SeatCategory>>().HaveMaxLength(16);
         configurationBuilder.Properties<SeatStatus>().HaveConversion<UpperSnakeCaseEnumConverter<SeatStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<GapRule>().HaveConversion<UpperSnakeCaseEnumConverter<GapRule>>().HaveMaxLength(16);
         configurationBuilder.Properties<BookingStatus>().HaveConversion<UpperSnakeCaseEnumConverter<BookingStatus>>().HaveMaxLength(20);
         configurationBuilder.Properties<Role>().HaveConversion<UpperSnakeCaseEnumConverter<Role>>().HaveMaxLength(16);
         configurationBuilder.Properties<PaymentStatus>().HaveConversion<UpperSnakeCaseEnumConverter<PaymentStatus>>().HaveMaxLength(16);

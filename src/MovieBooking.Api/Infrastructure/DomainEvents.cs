@@ -15,6 +15,8 @@ public sealed partial class DomainEvents(ILoggerFactory loggers)
 
     public void BookingFailed(Guid bookingId) => LogBookingFailed(_logger, bookingId);
 
+    public void HoldExtended(Guid bookingId, Guid holdId, DateTimeOffset until) => LogHoldExtended(_logger, bookingId, holdId, until);
+
     public void BookingExpired(Guid bookingId) => LogBookingExpired(_logger, bookingId);
 
     public void BookingCancelled(Guid bookingId, long? refundOwed) => LogBookingCancelled(_logger, bookingId, refundOwed ?? 0);
@@ -41,6 +43,9 @@ public sealed partial class DomainEvents(ILoggerFactory loggers)
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Booking {BookingId} failed: its payment was declined; seats freed")]
     private static partial void LogBookingFailed(ILogger logger, Guid bookingId);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Booking {BookingId} is paying: its hold {HoldId} lasts until {Until}")]
+    private static partial void LogHoldExtended(ILogger logger, Guid bookingId, Guid holdId, DateTimeOffset until);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Booking {BookingId} expired unpaid; seats freed")]
     private static partial void LogBookingExpired(ILogger logger, Guid bookingId);

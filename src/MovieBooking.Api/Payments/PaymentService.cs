@@ -65,6 +65,9 @@ public sealed partial class PaymentService(
             return new PaymentOutcome.Conflict("Booking cannot be paid", $"Only a booking awaiting payment can be paid; this one is {status}.");
         }
 
+        // The customer is at the checkout: their seats wait a little longer for them (once per booking).
+        await bookings.ExtendForPaymentAsync(booking, cancellationToken);
+
         var paymentId = Guid.CreateVersion7();
         var order = await gateway.CreateOrderAsync(new OrderRequest(paymentId, bookingId, booking.Total, booking.Currency), cancellationToken);
         var payment = new Payment

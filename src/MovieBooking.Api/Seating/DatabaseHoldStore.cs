@@ -18,14 +18,15 @@ internal sealed class DatabaseHoldStore(
     MovieBookingDb db, WriteGate gate, SqliteGroupCommit groupCommit, PostgresPipeline pipeline, IOptions<DatabaseOptions> database)
     : IHoldStore
 {
+    // @p1 the seats to hold, @p8 those and the guard seats (all must be free), @p9 how many those are.
     private const string PostgresHold = """
         WITH wanted AS (
             SELECT seat_id, status, hold_expires_at FROM show_seats
-            WHERE show_id = @p0 AND seat_id = ANY(@p1)
+            WHERE show_id = @p0 AND seat_id = ANY(@p8)
             ORDER BY seat_id
             FOR UPDATE),
         verdict AS (
-            SELECT (SELECT count(*) FROM wanted WHERE status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= @p2)) = @p3
+            SELECT (SELECT count(*) FROM wanted WHERE status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= @p2)) = @p9
                AND (SELECT count(*) FROM show_seats
                     WHERE show_id = @p0 AND held_by = @p4 AND status = 'HELD' AND hold_expires_at > @p2) + @p3 <= @p5
                AND EXISTS (SELECT 1 FROM shows WHERE id = @p0 AND status = 'SCHEDULED' AND starts_at > @p2) AS ok)
@@ -43,23 +44,25 @@ internal sealed class DatabaseHoldStore(
     {
         var (hold, now) = (request.Hold, request.Now);
         var seatIds = hold.SeatIds.ToArray();
+        string[] mustBeFree = [.. seatIds, .. request.Guard];
         object[] values = Postgres
-            ? [hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt]
+            ? [hold.ShowId, seatIds, now, seatIds.Length, hold.UserId, request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt,
+               mustBeFree, mustBeFree.Length]
             : [hold.ShowId, JsonSerializer.Serialize(seatIds), now.ToUnixTimeMilliseconds(), seatIds.Length, hold.UserId,
-               request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt.ToUnixTimeMilliseconds()];
+               request.MaxSeatsPerUser, hold.HoldId, hold.ExpiresAt.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(mustBeFree), mustBeFree.Length];
         var changed = (int)(await WriteAsync(Postgres ? PostgresHold : SqliteHold, values, scalar: false))!;
 
         return changed == seatIds.Length ? new HoldOutcome.Granted(hold) : await WhyNotAsync(request, seatIds, cancellationToken);
     }
 
     // SQLite runs one writer at a time, so the conditions and the update see the same rows. Instants are Unix
-    // milliseconds and the seats a JSON array, as EF Core maps them.
+    // milliseconds and the seats a JSON array, as EF Core maps them. @p8 and @p9 as for PostgreSQL.
     private const string SqliteHold = """
         UPDATE show_seats SET status = 'HELD', hold_id = @p6, held_by = @p4, hold_expires_at = @p7
         WHERE show_id = @p0 AND seat_id IN (SELECT value FROM json_each(@p1))
           AND (SELECT count(*) FROM show_seats
-               WHERE show_id = @p0 AND seat_id IN (SELECT value FROM json_each(@p1))
-                 AND (status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= @p2))) = @p3
+               WHERE show_id = @p0 AND seat_id IN (SELECT value FROM json_each(@p8))
+                 AND (status = 'AVAILABLE' OR (status = 'HELD' AND hold_expires_at <= @p2))) = @p9
           AND (SELECT count(*) FROM show_seats
                WHERE show_id = @p0 AND held_by = @p4 AND status = 'HELD' AND hold_expires_at > @p2) + @p3 <= @p5
           AND EXISTS (SELECT 1 FROM shows WHERE id = @p0 AND status = 'SCHEDULED' AND starts_at > @p2)
@@ -95,6 +98,15 @@ internal sealed class DatabaseHoldStore(
         if (taken.Count > 0)
         {
             return new HoldOutcome.Unavailable(taken);
+        }
+
+        if (request.Guard.Count > 0)
+        {
+            var guard = request.Guard.ToArray();
+            if (await db.ShowSeats.Where(s => s.ShowId == hold.ShowId && guard.Contains(s.SeatId)).Taken(now).AnyAsync(cancellationToken))
+            {
+                return new HoldOutcome.MapChanged();
+            }
         }
 
         var alreadyHeld = await db.ShowSeats.CountAsync(
@@ -142,6 +154,10 @@ internal sealed class DatabaseHoldStore(
         FROM mine
         WHERE s.show_id = mine.show_id AND s.seat_id = mine.seat_id
         """;
+
+    public Task ExtendAsync(Hold hold, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.ShowSeats.Where(s => s.ShowId == hold.ShowId && s.HoldId == hold.HoldId && s.Status == SeatStatus.Held && s.HoldExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.HoldExpiresAt, until), cancellationToken);
 
     public async Task ReleaseAsync(Hold hold, CancellationToken cancellationToken)
     {
@@ -212,6 +228,12 @@ internal sealed class DatabaseHoldStore(
         .SetProperty(x => x.HoldId, (Guid?)null)
         .SetProperty(x => x.HeldBy, (Guid?)null)
         .SetProperty(x => x.HoldExpiresAt, (DateTimeOffset?)null);
+
+    public async Task<IReadOnlySet<string>> TakenSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await db.ShowSeats.AsNoTracking()
+            .Where(s => s.ShowId == showId).Taken(now)
+            .Select(s => s.SeatId)
+            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 
     public Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>());

@@ -6,8 +6,15 @@ public sealed record Hold(Guid HoldId, Guid ShowId, Guid UserId, IReadOnlyList<s
     public bool IsLiveAt(DateTimeOffset now) => ExpiresAt > now;
 }
 
-/// <summary>What a hold store is asked: every seat or none, for this user, until the expiry.</summary>
-public sealed record HoldRequest(Hold Hold, DateTimeOffset Now, int MaxSeatsPerUser);
+/// <summary>
+/// What a hold store is asked: every seat or none, for this user, until the expiry. <see cref="Guard"/> are other
+/// seats that must still be free when the hold is written, or nothing is held (<see cref="HoldOutcome.MapChanged"/>):
+/// the free seats the selection was judged beside, so the judgement holds for the map the hold lands in.
+/// </summary>
+public sealed record HoldRequest(Hold Hold, DateTimeOffset Now, int MaxSeatsPerUser)
+{
+    public IReadOnlyList<string> Guard { get; init; } = [];
+}
 
 public abstract record HoldOutcome
 {
@@ -25,6 +32,18 @@ public abstract record HoldOutcome
 
     /// <summary>Nothing was held: the show has started, is cancelled or does not exist.</summary>
     public sealed record ShowNotBookable : HoldOutcome;
+
+    /// <summary>Nothing was held: the requested seats are free, but a guard seat beside them was taken since the map was read.</summary>
+    public sealed record MapChanged : HoldOutcome;
+
+    /// <summary>Nothing was held: the selection would leave <paramref name="Seat"/> alone; the suggestion would not.</summary>
+    public sealed record Stranding(string Seat, IReadOnlyList<string> Suggestion) : HoldOutcome;
+
+    /// <summary>Nothing was held: no free seats fit the party, for the reason given.</summary>
+    public sealed record NoneFit(string Reason) : HoldOutcome;
+
+    /// <summary>Nothing was held: the seats around the choice kept changing while it was made.</summary>
+    public sealed record Contended : HoldOutcome;
 }
 
 /// <summary>What became of a user's request to release their hold.</summary>
@@ -63,6 +82,12 @@ public interface IHoldStore
     /// <summary>The user's holds that have not lapsed (including any a booking was made from), soonest to lapse first.</summary>
     Task<IReadOnlyList<Hold>> LiveHoldsOfAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Moves the live hold's expiry to <paramref name="until"/> for the seats that still belong to it (a booking's
+    /// hold, as its payment starts). The database store writes in the caller's transaction.
+    /// </summary>
+    Task ExtendAsync(Hold hold, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Frees the hold's seats that still belong to it.</summary>
     Task ReleaseAsync(Hold hold, CancellationToken cancellationToken);
 
@@ -74,6 +99,9 @@ public interface IHoldStore
     /// can no longer be released by its user.
     /// </summary>
     Task<bool> ClaimForBookingAsync(Hold hold, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The show's seats that are held (by a live hold) or sold, as the store would judge a hold now.</summary>
+    Task<IReadOnlySet<string>> TakenSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Seats held in the store rather than in the inventory table, with their expiry (empty for the database store).</summary>
     Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken);

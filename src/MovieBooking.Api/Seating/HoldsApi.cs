@@ -1,16 +1,22 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MovieBooking.Api.Bookings;
+using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Data;
 using MovieBooking.Api.Identity;
 using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Seating;
 
-public sealed record HoldSeatsRequest([property: Required, MinLength(1), MaxLength(10)] List<string> SeatIds);
+/// <summary>Either the seats to hold, or how many of the best free seats (of a category, when given).</summary>
+public sealed record HoldSeatsRequest(
+    [property: MinLength(1), MaxLength(10), Description("The seats to hold, e.g. [\"C7\", \"C8\"]; or leave out and give count.")] List<string>? SeatIds = null,
+    [property: Range(1, 10), Description("How many of the best free seats to hold, side by side where possible.")] int? Count = null,
+    [property: Description("With count: only seats of this category.")] SeatCategory? Category = null);
 
 /// <summary>A hold; <c>expiresAt</c> in the show's city time, like every time about the show.</summary>
 public sealed record HoldResponse(Guid HoldId, Guid ShowId, IReadOnlyList<string> SeatIds, DateTimeOffset ExpiresAt)
@@ -27,9 +33,17 @@ public static partial class HoldsApi
             .RequireAuthorization()
             .RequireRateLimiting(RateLimitPolicies.Holds)
             .Idempotent()
-            .WithSummary("Holds 1–10 seats of a show for the caller, all or none, until expiresAt. 409 lists the seats that were not free.")
+            .WithSummary("Holds 1–10 seats of a show for the caller, all or none, until expiresAt: the seats named, or the best free ones. "
+                + "409 lists the seats that were not free, or (type seat-gap) the seat a selection would leave alone and a selection that would not.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        routes.MapGet("/api/shows/{showId:guid}/best-seats", PreviewBestSeatsAsync).WithTags("Holds")
+            .WithSummary("The best free seats for a party of count (of a category, when given) as a hold would choose them now; nothing is held. 409 when none fit.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        routes.MapGet("/api/shows/{showId:guid}/seat-check", CheckSeatsAsync).WithTags("Holds")
+            .WithSummary("Whether holding these seats now would leave a single seat alone under the theatre's gap rule, and the nearest selection that would not; nothing is held.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var holds = routes.MapGroup("/api/holds").WithTags("Holds").RequireAuthorization();
         holds.MapGet("/", ListHoldsAsync).WithSummary("The caller's live holds that no booking was made from yet, soonest to lapse first.");
@@ -45,13 +59,14 @@ public static partial class HoldsApi
         HoldSeatsRequest request,
         CurrentUser user,
         IHoldStore store,
+        SeatSelection selection,
         ShowFactsCache shows,
         IOptions<BookingOptions> options,
         SeatChangeFeed changes,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (SeatIdErrors(request.SeatIds) is { } invalid)
+        if (WishErrors(request) is { } invalid)
         {
             return invalid;
         }
@@ -62,16 +77,20 @@ public static partial class HoldsApi
             return ApiProblems.NotFound("Show", showId);
         }
 
-        var unknown = request.SeatIds.Where(id => !show.Seats.ContainsKey(id)).ToList();
-        if (unknown.Count > 0)
+        SeatWish wish = request.SeatIds is { } seatIds ? new SeatWish.Seats(seatIds) : new SeatWish.Best(request.Count!.Value, request.Category);
+        if (request.SeatIds is { } named)
         {
-            return ApiProblems.Invalid("seatIds", $"The show has no seats {string.Join(", ", unknown)}.");
-        }
+            var unknown = named.Where(id => !show.Seats.ContainsKey(id)).ToList();
+            if (unknown.Count > 0)
+            {
+                return ApiProblems.Invalid("seatIds", $"The show has no seats {string.Join(", ", unknown)}.");
+            }
 
-        var blocked = request.SeatIds.Where(id => show.Seats[id].Blocked).ToList();
-        if (blocked.Count > 0)
-        {
-            return ApiProblems.Invalid("seatIds", $"Seats {string.Join(", ", blocked)} are blocked and never sold.");
+            var blocked = named.Where(id => show.Seats[id].Blocked).ToList();
+            if (blocked.Count > 0)
+            {
+                return ApiProblems.Invalid("seatIds", $"Seats {string.Join(", ", blocked)} are blocked and never sold.");
+            }
         }
 
         var now = time.GetUtcNow();
@@ -82,8 +101,8 @@ public static partial class HoldsApi
 
         // Whole milliseconds: every store keeps the expiry exactly as the answer states it.
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((now + options.Value.HoldTtl).ToUnixTimeMilliseconds());
-        var hold = new Hold(Guid.CreateVersion7(), showId, user.Id, request.SeatIds, expiresAt);
-        var outcome = await store.HoldAsync(new HoldRequest(hold, now, options.Value.MaxSeatsPerUser), cancellationToken);
+        var hold = new Hold(Guid.CreateVersion7(), showId, user.Id, [], expiresAt);
+        var outcome = await selection.HoldAsync(store, show, wish, new HoldRequest(hold, now, options.Value.MaxSeatsPerUser), cancellationToken);
         if (outcome is HoldOutcome.Granted)
         {
             changes.SeatsChanged(showId, announced: store.AnnouncesHoldsAndReleases);
@@ -95,8 +114,82 @@ public static partial class HoldsApi
             HoldOutcome.Unavailable unavailable => SeatsUnavailable(unavailable.SeatIds),
             HoldOutcome.OverLimit over => ApiProblems.Conflict("Too many seats",
                 $"You already hold {over.AlreadyHeld} seats of this show; at most {options.Value.MaxSeatsPerUser} at a time."),
+            HoldOutcome.Stranding stranding => SeatGap(stranding),
+            HoldOutcome.NoneFit none => ApiProblems.Conflict("No seats fit", $"{none.Reason} Nothing was held."),
+            HoldOutcome.Contended => ApiProblems.Conflict("Seats changed", "The seats changed while they were being chosen; try again. Nothing was held."),
             _ => NotBookable(),
         };
+    }
+
+    /// <summary>A party's size and, optionally, the category its seats must be.</summary>
+    public sealed record PartyQuery
+    {
+        [Required, Range(1, 10), Description("How many seats, side by side where possible.")]
+        public int? Count { get; init; }
+
+        [Description("Only seats of this category.")]
+        public SeatCategory? Category { get; init; }
+    }
+
+    /// <summary>The seats chosen, as the hold would take them.</summary>
+    public sealed record BestSeatsResponse(IReadOnlyList<string> SeatIds);
+
+    private static async Task<Results<Ok<BestSeatsResponse>, ValidationProblem, ProblemHttpResult>> PreviewBestSeatsAsync(
+        Guid showId, [AsParameters] PartyQuery party, IHoldStore store, ShowFactsCache shows, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var show = await shows.GetAsync(showId, cancellationToken);
+        if (show is null)
+        {
+            return ApiProblems.NotFound("Show", showId);
+        }
+
+        var (seats, refusal) = await SeatSelection.PreviewAsync(store, show, new SeatWish.Best(party.Count!.Value, party.Category), time.GetUtcNow(), cancellationToken);
+        return refusal is HoldOutcome.NoneFit none
+            ? ApiProblems.Conflict("No seats fit", none.Reason)
+            : TypedResults.Ok(new BestSeatsResponse(seats!));
+    }
+
+    /// <summary>The seats a selection would be made of.</summary>
+    public sealed record SelectionQuery
+    {
+        [Required, MinLength(1), MaxLength(10), Description("The seats, one seatIds parameter each: ?seatIds=C7&seatIds=C8.")]
+        public string[]? SeatIds { get; init; }
+    }
+
+    /// <summary>
+    /// A selection under the gap rule: <c>strandedSeat</c> is the seat it would leave alone (null when none), with the
+    /// nearest selection of the same size that would not; <c>unavailableSeats</c> are seats already taken.
+    /// </summary>
+    public sealed record SeatCheckResponse(GapRule GapRule, string? StrandedSeat, IReadOnlyList<string> SuggestedSeats, IReadOnlyList<string> UnavailableSeats);
+
+    private static async Task<Results<Ok<SeatCheckResponse>, ValidationProblem, ProblemHttpResult>> CheckSeatsAsync(
+        Guid showId, [AsParameters] SelectionQuery selection, IHoldStore store, ShowFactsCache shows, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var seatIds = selection.SeatIds!.ToList();
+        if (SeatIdErrors(seatIds) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var show = await shows.GetAsync(showId, cancellationToken);
+        if (show is null)
+        {
+            return ApiProblems.NotFound("Show", showId);
+        }
+
+        var unknown = seatIds.Where(id => !show.Seats.TryGetValue(id, out var seat) || seat.Blocked).ToList();
+        if (unknown.Count > 0)
+        {
+            return ApiProblems.Invalid("seatIds", $"Seats {string.Join(", ", unknown)} are not for sale at this show.");
+        }
+
+        var (_, refusal) = await SeatSelection.PreviewAsync(store, show, new SeatWish.Seats(seatIds), time.GetUtcNow(), cancellationToken);
+        return TypedResults.Ok(refusal switch
+        {
+            HoldOutcome.Stranding stranding => new SeatCheckResponse(show.GapRule, stranding.Seat, stranding.Suggestion, []),
+            HoldOutcome.Unavailable unavailable => new SeatCheckResponse(show.GapRule, null, [], unavailable.SeatIds),
+            _ => new SeatCheckResponse(show.GapRule, null, [], []),
+        });
     }
 
     private static async Task<Ok<List<HoldResponse>>> ListHoldsAsync(
@@ -148,6 +241,18 @@ public static partial class HoldsApi
         return hold is not null && hold.UserId == user.Id && hold.IsLiveAt(time.GetUtcNow()) ? hold : null;
     }
 
+    private static ValidationProblem? WishErrors(HoldSeatsRequest request)
+    {
+        return (request.SeatIds, request.Count) switch
+        {
+            (null, null) => ApiProblems.Invalid("seatIds", "Name the seats to hold (seatIds), or how many of the best free seats (count)."),
+            ({ }, { }) => ApiProblems.Invalid("count", "Give seatIds or count, not both."),
+            ({ } seatIds, null) when request.Category is not null => ApiProblems.Invalid("category", "A category goes with count; named seats have their own."),
+            ({ } seatIds, null) => SeatIdErrors(seatIds),
+            _ => null,
+        };
+    }
+
     private static ValidationProblem? SeatIdErrors(List<string> seatIds)
     {
         var malformed = seatIds.Where(id => id is null || !SeatId().IsMatch(id)).ToList();
@@ -166,6 +271,16 @@ public static partial class HoldsApi
             title: "Seats not available",
             detail: $"Seats {string.Join(", ", seats)} are held or sold. Nothing was held.",
             extensions: new Dictionary<string, object?> { ["unavailableSeats"] = seats });
+
+    /// <summary>409 of type seat-gap: the seat the selection would strand, and the nearest selection that strands none.</summary>
+    private static ProblemHttpResult SeatGap(HoldOutcome.Stranding stranding) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            type: ApiProblems.TypeOf("seat-gap"),
+            title: "Seat left alone",
+            detail: $"This selection would leave seat {stranding.Seat} alone between taken seats or beside an aisle, where nobody buys it. "
+                + $"Seats {string.Join(", ", stranding.Suggestion)} leave no seat alone. Nothing was held.",
+            extensions: new Dictionary<string, object?> { ["strandedSeat"] = stranding.Seat, ["suggestedSeats"] = stranding.Suggestion });
 
     private static ProblemHttpResult NotBookable() =>
         ApiProblems.Conflict("Show not bookable", "The show has started or was cancelled.");

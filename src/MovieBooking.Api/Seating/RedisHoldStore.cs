@@ -51,23 +51,29 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
         """;
 
     // KEYS: user set, hold, held map, sold set, feed;
-    // ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, the announcement (4), seat ids…
+    // ARGV: hold id, user id, key TTL ms, now ms, max seats, expiry ms, the announcement (4), the count of seats to
+    // hold, those seats, then the guard seats (which must be free too, and stay so).
     // The sold set holds the member SoldLoaded once it has been filled from the database (LoadSoldSeatsAsync), so one
     // SMISMEMBER tells whether it is loaded and which of the seats are sold.
     private const string HoldScript = RedisSeatBackplane.AnnounceFunction + Helpers + $$"""
         local now = tonumber(ARGV[4])
-        local seats = {unpack(ARGV, 11)}
-        local sold = redis.call('SMISMEMBER', KEYS[4], '{{SoldLoaded}}', unpack(seats))
+        local count = tonumber(ARGV[11])
+        local checked = {unpack(ARGV, 12)}
+        local seats = {unpack(checked, 1, count)}
+        local sold = redis.call('SMISMEMBER', KEYS[4], '{{SoldLoaded}}', unpack(checked))
         if sold[1] == 0 then return {'LOAD'} end
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
         local held = redis.call('ZCARD', KEYS[1])
         if held + #seats > tonumber(ARGV[5]) then return {'LIMIT', tostring(held)} end
-        local current = redis.call('HMGET', KEYS[3], unpack(seats))
-        local taken = {}
-        for i, seat in ipairs(seats) do
-          if sold[i + 1] == 1 or (current[i] and expiry(current[i]) > now) then taken[#taken + 1] = seat end
+        local current = redis.call('HMGET', KEYS[3], unpack(checked))
+        local taken, moved = {}, false
+        for i, seat in ipairs(checked) do
+          if sold[i + 1] == 1 or (current[i] and expiry(current[i]) > now) then
+            if i <= count then taken[#taken + 1] = seat else moved = true end
+          end
         end
         if #taken > 0 then return {'TAKEN', unpack(taken)} end
+        if moved then return {'MOVED'} end
         local value = ARGV[1] .. '|' .. ARGV[6]
         local fields, members = {}, {}
         for i, seat in ipairs(seats) do
@@ -111,6 +117,33 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
         redis.call('DEL', KEYS[2])
         if ARGV[2] == 'own' then announce(KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]) end
         return 'OK'
+        """;
+
+    // KEYS: user set, hold, held map; ARGV: hold id, new expiry ms, now ms, key TTL ms → the hold's seats, or nil when
+    // it is gone or lapsed. Only seats still the hold's are moved.
+    private const string ExtendScript = Helpers + """
+        local hold = redis.call('HMGET', KEYS[2], 'seats', 'expires')
+        if not hold[1] or tonumber(hold[2]) <= tonumber(ARGV[3]) then return false end
+        local seats = {}
+        for seat in string.gmatch(hold[1], '[^,]+') do seats[#seats + 1] = seat end
+        local current = redis.call('HMGET', KEYS[3], unpack(seats))
+        local prefix = ARGV[1] .. '|'
+        local fields, members = {}, {}
+        for i, seat in ipairs(seats) do
+          if current[i] and string.sub(current[i], 1, #prefix) == prefix then
+            fields[#fields + 1], fields[#fields + 2] = seat, prefix .. ARGV[2]
+            members[#members + 1], members[#members + 2] = ARGV[2], seat
+          end
+        end
+        if #fields > 0 then
+          redis.call('HSET', KEYS[3], unpack(fields))
+          redis.call('ZADD', KEYS[1], 'XX', unpack(members))
+        end
+        redis.call('HSET', KEYS[2], 'expires', ARGV[2])
+        extend(KEYS[1], ARGV[4])
+        extend(KEYS[2], ARGV[4])
+        extend(KEYS[3], ARGV[4])
+        return hold[1]
         """;
 
     // KEYS: hold; ARGV: user id, now ms.
@@ -159,7 +192,7 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
         [
             hold.HoldId.ToString(), hold.UserId.ToString(), (long)ttl.TotalMilliseconds, request.Now.ToUnixTimeMilliseconds(),
             request.MaxSeatsPerUser, hold.ExpiresAt.ToUnixTimeMilliseconds(), .. RedisSeatBackplane.Announcement(hold.ShowId, showItself: false),
-            .. hold.SeatIds.Select(s => (RedisValue)s),
+            hold.SeatIds.Count, .. hold.SeatIds.Select(s => (RedisValue)s), .. request.Guard.Select(s => (RedisValue)s),
         ];
 
         // The reference is queued just ahead of the script and reaches Redis first, usually in the same write: nobody
@@ -193,6 +226,7 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
         {
             "OK" => new HoldOutcome.Granted(hold),
             "LIMIT" => new HoldOutcome.OverLimit(int.Parse((string)result[1]!, CultureInfo.InvariantCulture)),
+            "MOVED" => new HoldOutcome.MapChanged(),
             _ => new HoldOutcome.Unavailable([.. result.Skip(1).Select(r => (string)r!)]),
         };
     }
@@ -245,6 +279,26 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
         return new Hold(holdId, showId, userId, parts[3].Split(','), DateTimeOffset.FromUnixTimeMilliseconds(expires));
     }
 
+    public async Task ExtendAsync(Hold hold, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var tag = Tag(hold.ShowId);
+        var ttl = until - now + Grace;
+        var seats = (string?)await redis.SendAsync(batch => batch.ScriptEvaluateAsync(ExtendScript,
+            [UserKey(tag, hold.UserId), HoldKey(tag, hold.HoldId), MapKey(tag)],
+            [hold.HoldId.ToString(), until.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), (long)ttl.TotalMilliseconds]));
+        if (seats is null)
+        {
+            return;
+        }
+
+        // The lookups outside the show's keys follow (a lookup of the hold finds its new expiry).
+        var extended = hold with { SeatIds = seats.Split(','), ExpiresAt = until };
+        await redis.SendAsync(batch => batch.StringSetAsync(HoldRef(hold.HoldId), Reference(extended), ttl));
+        _ = redis.SendAsync(batch => batch.SortedSetAddAsync(HoldsOf(hold.UserId), hold.HoldId.ToString(), until.ToUnixTimeMilliseconds(), CommandFlags.FireAndForget));
+        _ = redis.SendAsync(batch => batch.KeyExpireAsync(HoldsOf(hold.UserId), ttl, CommandFlags.FireAndForget));
+        _madeHere.Set(hold.HoldId, extended, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = until - now });
+    }
+
     public async Task ReleaseAsync(Hold hold, CancellationToken cancellationToken) =>
         await RunReleaseAsync(hold.HoldId, hold.ShowId, hold.UserId, "any", DateTimeOffset.MinValue);
 
@@ -286,6 +340,24 @@ internal sealed class RedisHoldStore(RedisBatcher redis, IServiceScopeFactory sc
     public async Task<bool> ClaimForBookingAsync(Hold hold, DateTimeOffset now, CancellationToken cancellationToken) =>
         (int)await redis.SendAsync(batch => batch.ScriptEvaluateAsync(ClaimScript, [HoldKey(Tag(hold.ShowId), hold.HoldId)],
             [hold.UserId.ToString(), now.ToUnixTimeMilliseconds()])) == 1;
+
+    public async Task<IReadOnlySet<string>> TakenSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sold = SoldKey(Tag(showId));
+        var soldSeats = redis.SendAsync(batch => batch.SetMembersAsync(sold));
+        var held = HeldSeatsAsync(showId, now, cancellationToken);
+        await Task.WhenAll(soldSeats, held);
+        var members = await soldSeats;
+        if (!members.Contains(SoldLoaded))
+        {
+            await LoadSoldSeatsAsync(showId, cancellationToken);
+            members = await redis.SendAsync(batch => batch.SetMembersAsync(sold));
+        }
+
+        var taken = (await held).Keys.ToHashSet(StringComparer.Ordinal);
+        taken.UnionWith(members.Where(m => m != SoldLoaded).Select(m => (string)m!));
+        return taken;
+    }
 
     public async Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -103,6 +103,15 @@ public sealed class SeatPlan
         return (rows[row][0].Row, (rows[row][0].Column + rows[row][^1].Column) / 2.0);
     }
 
+    /// <summary>The free seats that share a run with any of <paramref name="seatIds"/>, other than those seats.</summary>
+    public IReadOnlyList<string> FreeBeside(IReadOnlyCollection<string> seatIds)
+    {
+        ArgumentNullException.ThrowIfNull(seatIds);
+        var runs = seatIds.Select(id => TryLocate(id, out var run, out _) ? run : -1).Where(r => r >= 0).Distinct();
+        var chosen = seatIds.ToHashSet(StringComparer.Ordinal);
+        return [.. runs.SelectMany(r => Runs[r]).Where(s => s.State == SeatAvailability.Free && !chosen.Contains(s.Id)).Select(s => s.Id)];
+    }
+
     internal bool TryLocate(string seatId, out int run, out int index)
     {
         var found = _where.TryGetValue(seatId, out var at);

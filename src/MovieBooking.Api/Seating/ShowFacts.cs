@@ -14,7 +14,10 @@ public sealed record ShowFacts(
     string Currency,
     FrozenDictionary<string, (SeatCategory Category, bool Blocked)> Seats,
     FrozenDictionary<SeatCategory, long> Prices,
-    string TimeZone)
+    string TimeZone,
+    IReadOnlyList<SeatPlace> Layout,
+    GapRule GapRule,
+    (double Row, double Column)? Focal)
 {
     /// <summary>An instant as it reads in the show's city, as every answer about the show states times.</summary>
     public DateTimeOffset Local(DateTimeOffset instant) => CityTime.ToLocal(instant, TimeZone);
@@ -22,7 +25,15 @@ public sealed record ShowFacts(
     public bool IsBookableAt(DateTimeOffset now) => Status == ShowStatus.Scheduled && StartsAt > now;
 
     public long PriceOf(string seatId) => Prices[Seats[seatId].Category];
+
+    /// <summary>The show's seats for the picker, those in <paramref name="taken"/> (held or sold) taken.</summary>
+    public SeatPlan PlanWith(IReadOnlySet<string> taken) =>
+        new(Layout.Select(s => new PlanSeat(s.Id, s.Row, s.Number, s.Column, s.Category,
+            s.Blocked ? SeatAvailability.Blocked : taken.Contains(s.Id) ? SeatAvailability.Taken : SeatAvailability.Free)), Focal);
 }
+
+/// <summary>Where a seat of a show stands: its row from the screen, number and column.</summary>
+public sealed record SeatPlace(string Id, int Row, int Number, int Column, SeatCategory Category, bool Blocked);
 
 /// <summary>
 /// A short-lived in-memory copy of <see cref="ShowFacts"/> per show, dropped whenever this instance changes the
@@ -47,7 +58,17 @@ public sealed class ShowFactsCache(IMemoryCache cache, IServiceScopeFactory scop
                 join theatre in db.Theatres on screen.TheatreId equals theatre.Id
                 join city in db.Cities on theatre.CityId equals city.Id
                 where s.Id == showId
-                select new { s.StartsAt, s.Status, s.Currency, Prices = s.Prices.Select(p => new { p.Category, p.Amount }).ToList(), city.TimeZone })
+                select new
+                {
+                    s.StartsAt,
+                    s.Status,
+                    s.Currency,
+                    Prices = s.Prices.Select(p => new { p.Category, p.Amount }).ToList(),
+                    city.TimeZone,
+                    theatre.GapRule,
+                    screen.FocalRow,
+                    screen.FocalColumn,
+                })
             .FirstOrDefaultAsync(cancellationToken);
         if (show is null)
         {
@@ -56,11 +77,14 @@ public sealed class ShowFactsCache(IMemoryCache cache, IServiceScopeFactory scop
 
         var seats = await db.ShowSeats.AsNoTracking()
             .Where(s => s.ShowId == showId)
-            .Select(s => new { s.SeatId, s.Category, Blocked = s.Status == SeatStatus.Blocked })
+            .Select(s => new { s.Row, Place = new SeatPlace(s.SeatId, s.RowIndex, s.Number, s.Column, s.Category, s.Status == SeatStatus.Blocked) })
             .ToListAsync(cancellationToken);
+        // The screen's focal row by its label; a row the layout no longer has falls back to the default.
+        var focalRow = seats.FirstOrDefault(s => s.Row == show.FocalRow)?.Place.Row;
         facts = new ShowFacts(showId, show.StartsAt, show.Status, show.Currency,
-            seats.ToFrozenDictionary(s => s.SeatId, s => (s.Category, s.Blocked), StringComparer.Ordinal),
-            show.Prices.ToFrozenDictionary(p => p.Category, p => p.Amount), show.TimeZone);
+            seats.ToFrozenDictionary(s => s.Place.Id, s => (s.Place.Category, s.Place.Blocked), StringComparer.Ordinal),
+            show.Prices.ToFrozenDictionary(p => p.Category, p => p.Amount), show.TimeZone,
+            [.. seats.Select(s => s.Place)], show.GapRule, focalRow is { } row && show.FocalColumn is { } column ? (row, column) : null);
         return cache.Set(Key(showId), facts, Lifetime);
     }
 

@@ -20,6 +20,38 @@ public sealed class CatalogBuilder(HttpClient admin, DateTimeOffset now)
         }),
     }).ToArray();
 
+    /// <summary>
+    /// The demo's larger screen (Audi 1): 236 seats, rows A–G CLASSIC and H–L PRIME in blocks of 4, 10 and 4, rows M–N
+    /// RECLINER in blocks of 5 and 5, an aisle between blocks, and A1, A18, M5 and N6 blocked.
+    /// </summary>
+    public static object AudiLayout()
+    {
+        (string Category, int[] Blocks)[] rows =
+        [
+            .. Enumerable.Repeat(("CLASSIC", new[] { 4, 10, 4 }), 7),
+            .. Enumerable.Repeat(("PRIME", new[] { 4, 10, 4 }), 5),
+            .. Enumerable.Repeat(("RECLINER", new[] { 5, 5 }), 2),
+        ];
+        string[] blocked = ["A1", "A18", "M5", "N6"];
+        return rows.Select((row, r) =>
+        {
+            var label = ((char)('A' + r)).ToString();
+            var seats = new List<object>();
+            var (number, column) = (1, 0);
+            foreach (var block in row.Blocks)
+            {
+                for (var s = 0; s < block; s++, number++, column++)
+                {
+                    seats.Add(new { number, column, category = row.Category, blocked = blocked.Contains($"{label}{number}") });
+                }
+
+                column++;
+            }
+
+            return new { label, seats };
+        }).ToArray();
+    }
+
     public static object[] Prices(long classic = 15_000, long prime = 25_000) =>
         [new { category = "CLASSIC", amount = classic }, new { category = "PRIME", amount = prime }];
 
@@ -53,8 +85,12 @@ public sealed class CatalogBuilder(HttpClient admin, DateTimeOffset now)
 
     public Task<string> MovieAsync() => CreateAsync("/api/movies", MovieBody());
 
-    public async Task<string> TheatreAsync(string ownerId, string? cityId = null) =>
-        await CreateAsync("/api/theatres", new { cityId = cityId ?? await CityAsync(), name = $"Test Theatre {Next()}", address = "1 Test Road, Test Town", ownerId });
+    /// <summary>
+    /// A theatre whose gap rule is <paramref name="gapRule"/>: OFF unless asked, so tests about holds and sales can name
+    /// any seats; the rule itself (STRICT for a theatre opened without one) has tests of its own.
+    /// </summary>
+    public async Task<string> TheatreAsync(string ownerId, string? cityId = null, string gapRule = "OFF") =>
+        await CreateAsync("/api/theatres", new { cityId = cityId ?? await CityAsync(), name = $"Test Theatre {Next()}", address = "1 Test Road, Test Town", ownerId, gapRule });
 
     public Task<string> ScreenAsync(string theatreId) => CreateAsync($"/api/theatres/{theatreId}/screens", ScreenBody());
 

@@ -267,11 +267,61 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
+    public async Task Starting_a_payment_keeps_the_seats_five_minutes_longer_once_and_a_payment_in_that_time_confirms()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var hold = await HoldAsync(shoppers[0], show, "B1", "B2");
+        var held = hold.GetProperty("expiresAt").GetDateTimeOffset();
+        var booking = await BookAsync(shoppers[0], hold);
+        var id = booking.GetProperty("id").GetString();
+        Assert.Equal(held, booking.GetProperty("expiresAt").GetDateTimeOffset());
+
+        var payment = await StartPaymentAsync(shoppers[0], id);
+        var extended = (await shoppers[0].GetJsonAsync($"/api/bookings/{id}")).GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.Equal(held.AddMinutes(5), extended);
+        Assert.Equal(extended, (await shoppers[0].GetJsonAsync($"/api/holds/{hold.GetProperty("holdId").GetString()}")).GetProperty("expiresAt").GetDateTimeOffset());
+
+        // A second payment of the booking leaves the expiry where it is.
+        _app.Time.Advance(TimeSpan.FromMinutes(1));
+        await StartPaymentAsync(shoppers[0], id);
+        Assert.Equal(extended, (await shoppers[0].GetJsonAsync($"/api/bookings/{id}")).GetProperty("expiresAt").GetDateTimeOffset());
+
+        // Past the hold's first expiry the seats are still the customer's: the sweeper passes the booking by, the
+        // seat map shows them held and nobody else can take them.
+        _app.Time.Advance(TimeSpan.FromMinutes(5));
+        await SweepAsync();
+        Assert.Equal("PENDING_PAYMENT", await StatusAsync(shoppers[0], id));
+        Assert.Equal("HELD", (await SeatMapAsync(show))["B1"]);
+        using (var taken = await shoppers[1].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "B1" } }))
+        {
+            await taken.ReadProblemAsync(HttpStatusCode.Conflict);
+        }
+
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], id));
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["B2"]);
+
+        // Unpaid, an extended booking lapses at its new expiry and its seats are free.
+        var (unpaid, _) = await PendingPaymentAsync(shoppers[2], show, "C1", "C2");
+        var unpaidId = unpaid.GetProperty("id").GetString();
+        _app.Time.Advance(TimeSpan.FromMinutes(10));
+        await SweepAsync();
+        Assert.Equal("EXPIRED", await StatusAsync(shoppers[2], unpaidId));
+        Assert.Equal("AVAILABLE", (await SeatMapAsync(show))["C1"]);
+    }
+
+    private static async Task<JsonElement> StartPaymentAsync(HttpClient shopper, string? bookingId)
+    {
+        using var response = await shopper.PostAsync(new Uri($"/api/bookings/{bookingId}/payments", UriKind.Relative), null);
+        return await response.ReadJsonAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_payment_captured_after_expiry_confirms_the_booking_while_its_seats_are_free()
     {
         var (show, shoppers) = await FreshShowAsync();
         var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A1");
-        _app.Time.Advance(TimeSpan.FromMinutes(6));
+        _app.Time.Advance(TimeSpan.FromMinutes(11)); // past the expiry its payment's start extended
         await SweepAsync();
         var id = booking.GetProperty("id").GetString();
         Assert.Equal("EXPIRED", await StatusAsync(shoppers[0], id));
@@ -415,7 +465,7 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     {
         var (show, shoppers) = await FreshShowAsync();
         var (first, firstPayment) = await PendingPaymentAsync(shoppers[0], show, "A1");
-        _app.Time.Advance(TimeSpan.FromMinutes(6));
+        _app.Time.Advance(TimeSpan.FromMinutes(11)); // past the expiry its payment's start extended
         await SweepAsync();
 
         var (second, secondPayment) = await PendingPaymentAsync(shoppers[1], show, "A1");
@@ -732,7 +782,8 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
 
         var confirmed = await shoppers[0].GetJsonAsync($"/api/bookings/{id}");
         AssertLocal(confirmed.GetProperty("createdAt"), now);
-        AssertLocal(confirmed.GetProperty("expiresAt"), booking.GetProperty("expiresAt").GetDateTimeOffset());
+        // Starting the payment kept the seats five minutes longer.
+        AssertLocal(confirmed.GetProperty("expiresAt"), booking.GetProperty("expiresAt").GetDateTimeOffset() + TimeSpan.FromMinutes(5));
         var listed = (await shoppers[0].GetJsonAsync("/api/bookings?pageSize=100")).GetProperty("items").EnumerateArray().Single(b => b.GetProperty("id").GetString() == id);
         AssertLocal(listed.GetProperty("createdAt"), now);
         AssertLocal(listed.GetProperty("show").GetProperty("startsAt"), startsAt);

@@ -117,6 +117,19 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A free seat of the show on the page that one person may hold under its theatre's gap rule: the best one for a
+    /// party of one, as the service picks it now (a seat chosen by its place on the map could leave a neighbour alone).
+    /// </summary>
+    public async Task<ILocator> FreeSeatAsync()
+    {
+        var show = System.Text.RegularExpressions.Regex.Match(Page.Url, "/shows/([0-9a-f-]{36})").Groups[1].Value;
+        var best = await Page.APIRequest.GetAsync($"/api/shows/{show}/best-seats?count=1");
+        Assert.True(best.Ok, $"No free seat for one at show {show}: {await best.TextAsync()}");
+        var seat = (await best.JsonAsync())!.Value.GetProperty("seatIds")[0].GetString();
+        return Page.Locator($".seat[data-id='{seat}']");
+    }
+
     /// <summary>Signs in through the page's dialog (it opens when an action needs it).</summary>
     public async Task SignInThroughDialogAsync(string email, string password)
     {

@@ -28,7 +28,7 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
         await using var visitor = await browser.NewSessionAsync(BrowserFixture.Phone);
         var page = visitor.Page;
         await page.GotoAsync($"/shows/{show}");
-        var seat = page.Locator(".seat.status-AVAILABLE").Nth(5);
+        var seat = await visitor.FreeSeatAsync();
         var seatId = await seat.GetAttributeAsync("data-id");
         await seat.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
@@ -53,7 +53,7 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
         var stale = $"id: 1\nevent: snapshot\ndata: {{\"version\":1,{map.GetRawText()[1..]}\n\n";
         await page.RouteAsync("**/seats/stream", route => route.FulfillAsync(new() { Status = 200, ContentType = "text/event-stream", Body = stale }));
         await page.GotoAsync($"/shows/{show}");
-        var seatId = await page.Locator(".seat.status-AVAILABLE").Nth(7).GetAttributeAsync("data-id");
+        var seatId = await (await visitor.FreeSeatAsync()).GetAttributeAsync("data-id");
         await page.Locator($".seat[data-id='{seatId}']").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
 
@@ -135,7 +135,7 @@ public sealed class WebAppEdgeTests(ShortHoldsBrowserFixture browser) : IClassFi
             using var login = await http.PostAsJsonAsync("/api/auth/login", new { email = Accounts.OwnerEmail, password = Accounts.OwnerPassword });
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
                 (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
-            var seatId = await page.Locator(".seat.status-AVAILABLE").Nth(11).GetAttributeAsync("data-id");
+            var seatId = await (await visitor.FreeSeatAsync()).GetAttributeAsync("data-id");
             using (var hold = await http.PostAsJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { seatId } }))
             {
                 Assert.Equal(System.Net.HttpStatusCode.Created, hold.StatusCode);
@@ -187,14 +187,14 @@ public sealed class WebAppRateLimitTests(OneHoldAMinuteBrowserFixture browser) :
         {
             var page = visitor.Page;
             await page.GotoAsync($"/shows/{show}");
-            await page.Locator(".seat.status-AVAILABLE").Nth(2).ClickAsync();
+            await (await visitor.FreeSeatAsync()).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
             await visitor.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
             await Expect(page.Locator("#countdown")).ToContainTextAsync("Held for");
 
             // A second hold within the minute: the service says wait, and the page says so in words.
             await page.ReloadAsync();
-            await page.Locator(".seat.status-AVAILABLE").Nth(4).ClickAsync();
+            await (await visitor.FreeSeatAsync()).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
             await Expect(page.Locator("#panel [role=alert]")).ToContainTextAsync("Too many attempts. Try again in");
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Try again" })).ToBeVisibleAsync();

@@ -111,7 +111,7 @@ internal static class GatewayPurchase
 
             var page = buyer.Page;
             await page.GotoAsync($"/shows/{show}");
-            await page.Locator(".seat.status-AVAILABLE").Nth(4).ClickAsync();
+            await (await buyer.FreeSeatAsync()).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
             await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();

@@ -23,7 +23,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
             await page.Locator("a.time").First.ClickAsync();
             await Expect(page.Locator(".seat").First).ToBeVisibleAsync();
 
-            var seat = page.Locator(".seat.status-AVAILABLE").First;
+            var seat = await buyer.FreeSeatAsync();
             var seatLabel = await seat.GetAttributeAsync("aria-label");
             Assert.Matches(@"^Row [A-Z]+, seat \d+, [A-Z][a-z]+, ₹[\d,]+, available$", seatLabel);
             await seat.ClickAsync();
@@ -87,7 +87,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         {
             var page = buyer.Page;
             await page.GotoAsync($"/shows/{show}");
-            var seatId = await page.Locator(".seat.status-AVAILABLE").Nth(9).GetAttributeAsync("data-id");
+            var seatId = await (await buyer.FreeSeatAsync()).GetAttributeAsync("data-id");
             await page.Locator($".seat[data-id='{seatId}']").ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
             await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
@@ -154,7 +154,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         {
             var page = buyer.Page;
             await page.GotoAsync($"/shows/{show}");
-            await page.Locator(".seat.status-AVAILABLE").Nth(14).ClickAsync();
+            await (await buyer.FreeSeatAsync()).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
             await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
@@ -206,7 +206,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         {
             var page = buyer.Page;
             await page.GotoAsync($"/shows/{show}");
-            await page.Locator(".seat.status-AVAILABLE").Nth(16).ClickAsync();
+            await (await buyer.FreeSeatAsync()).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
             await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
@@ -522,7 +522,7 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         {
             await first.Page.GotoAsync($"/shows/{show}");
             await second.Page.GotoAsync($"/shows/{show}");
-            var seatId = await first.Page.Locator(".seat.status-AVAILABLE").Nth(3).GetAttributeAsync("data-id");
+            var seatId = await (await first.FreeSeatAsync()).GetAttributeAsync("data-id");
             var onSecond = second.Page.Locator($".seat[data-id='{seatId}']");
             await Expect(onSecond).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-AVAILABLE"));
 
@@ -638,6 +638,73 @@ public sealed class WebAppTests(BrowserFixture browser) : IClassFixture<BrowserF
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
             (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
         return http;
+    }
+
+    [Fact]
+    public async Task The_best_seats_for_a_party_are_marked_on_the_map_before_they_are_held()
+    {
+        var show = await UntouchedShowAsync(5);
+        await using var buyer = await browser.NewSessionAsync();
+        await buyer.KeepingEvidenceAsync(nameof(The_best_seats_for_a_party_are_marked_on_the_map_before_they_are_held), async () =>
+        {
+            var page = buyer.Page;
+            await page.GotoAsync($"/shows/{show}");
+            await Expect(page.Locator(".seat").First).ToBeVisibleAsync();
+            var best = await page.APIRequest.GetAsync($"/api/shows/{show}/best-seats?count=3");
+            var seatIds = (await best.JsonAsync())!.Value.GetProperty("seatIds").EnumerateArray().Select(s => s.GetString()!).ToArray();
+
+            await page.Locator("main").GetByLabel("How many seats?").SelectOptionAsync("3");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Find the best seats" }).ClickAsync();
+            await Expect(page.Locator("#panel [role=status]")).ToContainTextAsync("The best 3 seats are");
+            await Expect(page.Locator(".seat[aria-pressed='true']")).ToHaveCountAsync(3);
+            foreach (var seatId in seatIds)
+            {
+                await Expect(page.Locator($".seat[data-id='{seatId}']")).ToHaveAttributeAsync("aria-pressed", "true");
+            }
+
+            Assert.Empty(await buyer.SeriousAccessibilityViolationsAsync());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Hold these seats" }).ClickAsync();
+            await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+            await Expect(page.Locator("#countdown")).ToContainTextAsync("Held for");
+            await Expect(page.Locator("#panel")).ToContainTextAsync(string.Join(", ", seatIds[..^1]) + " and " + seatIds[^1]);
+            Assert.Empty(buyer.Errors);
+        });
+    }
+
+    [Fact]
+    public async Task A_selection_that_would_leave_a_seat_alone_is_explained_before_it_is_sent_with_a_better_one_a_tap_away()
+    {
+        // The demo's screens start every row with a block of four seats; B1 to B4 are free on this show.
+        var show = await UntouchedShowAsync(6);
+        await using var buyer = await browser.NewSessionAsync(BrowserFixture.Phone);
+        await buyer.KeepingEvidenceAsync(nameof(A_selection_that_would_leave_a_seat_alone_is_explained_before_it_is_sent_with_a_better_one_a_tap_away), async () =>
+        {
+            var page = buyer.Page;
+            await page.GotoAsync($"/shows/{show}");
+            await page.Locator(".seat[data-id='B2']").ClickAsync();
+            await Expect(page.Locator("#panel [role=alert]")).ToContainTextAsync("This would leave seat B1 on its own");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" })).ToBeDisabledAsync();
+            Assert.Empty(await buyer.SeriousAccessibilityViolationsAsync());
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Choose B1 instead" }).ClickAsync();
+            await Expect(page.Locator(".seat[data-id='B1']")).ToHaveAttributeAsync("aria-pressed", "true");
+            await Expect(page.Locator(".seat[data-id='B2']")).ToHaveAttributeAsync("aria-pressed", "false");
+            await Expect(page.Locator("#panel [role=alert]")).ToHaveCountAsync(0);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Hold this seat" }).ClickAsync();
+            await buyer.SignInThroughDialogAsync(Accounts.UserEmail, Accounts.UserPassword);
+            await Expect(page.Locator("#countdown")).ToContainTextAsync("Held for");
+            await Expect(page.Locator("#panel")).ToContainTextAsync("B1");
+            Assert.Empty(buyer.Errors);
+        });
+    }
+
+    /// <summary>A show no other test here touches: the first show of the last theatre of the movie at <paramref name="index"/>.</summary>
+    private async Task<string> UntouchedShowAsync(int index)
+    {
+        using var http = new HttpClient { BaseAddress = browser.BaseAddress };
+        var movie = (await http.GetFromJsonAsync<JsonElement>("/api/movies")).GetProperty("items")[index].GetProperty("id").GetString();
+        var theatres = await http.GetFromJsonAsync<JsonElement>($"/api/movies/{movie}/shows");
+        return theatres[theatres.GetArrayLength() - 1].GetProperty("shows")[0].GetProperty("id").GetString()!;
     }
 
     private async Task<string> BookableShowAsync()

@@ -39,6 +39,7 @@ internal sealed class TheatreConfiguration : IEntityTypeConfiguration<Theatre>
         theatre.HasOne<User>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Restrict);
         theatre.HasMany(t => t.Screens).WithOne(s => s.Theatre).HasForeignKey(s => s.TheatreId).OnDelete(DeleteBehavior.Restrict);
         theatre.Property(t => t.CancellationPolicy).HasConversion(new JsonValueConverter<Pricing.CancellationPolicy?>(), new JsonValueComparer<Pricing.CancellationPolicy?>());
+        theatre.ToTable(t => t.HasCheckConstraint("ck_theatres_gap_rule", $"gap_rule IN ({UpperSnakeCaseEnumConverter<Seating.GapRule>.SqlList})"));
     }
 }
 
@@ -47,6 +48,7 @@ internal sealed class ScreenConfiguration : IEntityTypeConfiguration<Screen>
     public void Configure(EntityTypeBuilder<Screen> screen)
     {
         screen.Property(s => s.Name).HasMaxLength(100);
+        screen.Property(s => s.FocalRow).HasMaxLength(4);
         screen.HasIndex(s => new { s.TheatreId, s.Name }).IsUnique();
         screen.HasMany(s => s.Seats).WithOne().HasForeignKey(s => s.ScreenId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -65,6 +65,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("food");
 
+                    b.Property<bool>("HoldExtended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("hold_extended");
+
                     b.Property<Guid>("HoldId")
                         .HasColumnType("uuid")
                         .HasColumnName("hold_id");
@@ -298,6 +302,15 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<double?>("FocalColumn")
+                        .HasColumnType("double precision")
+                        .HasColumnName("focal_column");
+
+                    b.Property<string>("FocalRow")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("focal_row");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -484,6 +497,12 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("city_id");
 
+                    b.Property<string>("GapRule")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("gap_rule");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -503,7 +522,10 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_theatres_owner_id");
 
-                    b.ToTable("theatres", (string)null);
+                    b.ToTable("theatres", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_theatres_gap_rule", "gap_rule IN ('OFF', 'STRICT', 'LENIENT')");
+                        });
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Food.BookingFood", b =>

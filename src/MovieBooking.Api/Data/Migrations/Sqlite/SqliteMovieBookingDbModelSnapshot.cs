@@ -59,6 +59,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("food");
 
+                    b.Property<bool>("HoldExtended")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hold_extended");
+
                     b.Property<Guid>("HoldId")
                         .HasColumnType("TEXT")
                         .HasColumnName("hold_id");
@@ -292,6 +296,15 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<double?>("FocalColumn")
+                        .HasColumnType("REAL")
+                        .HasColumnName("focal_column");
+
+                    b.Property<string>("FocalRow")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("focal_row");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -478,6 +491,12 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("city_id");
 
+                    b.Property<string>("GapRule")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("gap_rule");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -497,7 +516,10 @@ namespace MovieBooking.Api.Data.Migrations.Sqlite
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_theatres_owner_id");
 
-                    b.ToTable("theatres", (string)null);
+                    b.ToTable("theatres", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_theatres_gap_rule", "gap_rule IN ('OFF', 'STRICT', 'LENIENT')");
+                        });
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Food.BookingFood", b =>

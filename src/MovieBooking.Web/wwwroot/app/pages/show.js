@@ -42,6 +42,11 @@ export async function render(main, { parameters: [showId], app }) {
   let focusId = null;
   let stream = null;
   let left = false;
+  // The gap rule's verdict on the current selection: null, { checking }, or { stranded, suggestion } (see judge()).
+  let gap = null;
+  let partySize = 2;
+  let partyCategory = '';
+  const gapRule = show.theatre.gapRule ?? 'OFF';
 
   function label(seat) {
     const state = selected.has(seat.id) ? 'selected' : mine(seat.id) ? 'held for you' : { AVAILABLE: 'available', HELD: 'held', BOOKED: 'sold', BLOCKED: 'not for sale' }[seat.status];
@@ -154,12 +159,70 @@ export async function render(main, { parameters: [showId], app }) {
         <button type="button" class="primary" data-action="book">Continue to payment</button>`;
     } else {
       html += selected.size === 0
-        ? '<p>Choose your seats on the map.</p>'
+        ? bestForm()
         : `<p>${selected.size} seat${selected.size > 1 ? 's' : ''} (${escape(seatList([...selected]))}): <strong>${money(total(), currency)}</strong></p>
-           <button type="button" class="primary" data-action="hold">Hold ${selected.size === 1 ? 'this seat' : 'these seats'}</button>`;
+           ${gapNotice()}
+           <button type="button" class="primary" data-action="hold"${gap ? ' disabled' : ''}>Hold ${selected.size === 1 ? 'this seat' : 'these seats'}</button>
+           <button type="button" data-action="clear">Clear</button>`;
     }
     panel.innerHTML = html;
     tick();
+  }
+
+  /** "How many seats?" first: the service picks the best ones, shown on the map before anything is held. */
+  function bestForm() {
+    const sizes = Array.from({ length: MaxSeats }, (_, i) => i + 1)
+      .map(n => `<option value="${n}"${n === partySize ? ' selected' : ''}>${n}</option>`).join('');
+    const categories = show.prices
+      .map(p => `<option value="${p.category}"${p.category === partyCategory ? ' selected' : ''}>${titleCase(p.category)}</option>`).join('');
+    return `
+      <form id="best-form" class="best-form">
+        <label>How many seats? <select name="count">${sizes}</select></label>
+        <label>Where? <select name="category"><option value="">Any category</option>${categories}</select></label>
+        <button type="submit" class="primary">Find the best seats</button>
+      </form>
+      <p class="muted">Choose your seats on the map instead, if you like.</p>`;
+  }
+
+  /** Why the selection cannot be held as it is, with the nearest one that can a tap away. */
+  function gapNotice() {
+    if (!gap) return '';
+    if (gap.checking) return '<p class="muted" role="status">Checking these seats…</p>';
+    return `
+      <p class="error" role="alert">This would leave seat ${escape(gap.stranded)} on its own, and a single seat between others rarely sells.
+        Seats ${escape(seatList(gap.suggestion))} leave nobody's seat alone.</p>
+      <p><button type="button" data-action="suggest">Choose ${escape(seatList(gap.suggestion))} instead</button></p>`;
+  }
+
+  /**
+   * Asks the service whether the selection would strand a seat under the theatre's rule (the same rule the hold is
+   * judged by), before anything is sent to hold it. A later change of selection makes an earlier answer moot.
+   */
+  async function judge() {
+    if (gapRule === 'OFF' || selected.size === 0 || hold) {
+      gap = null;
+      return;
+    }
+    const asked = [...selected].sort().join(',');
+    gap = { checking: true };
+    drawPanel();
+    try {
+      const query = [...selected].map(id => `seatIds=${encodeURIComponent(id)}`).join('&');
+      const verdict = await getJson(`/api/shows/${showId}/seat-check?${query}`);
+      if ([...selected].sort().join(',') !== asked) return;
+      gap = verdict.strandedSeat ? { stranded: verdict.strandedSeat, suggestion: verdict.suggestedSeats } : null;
+      if (gap) app.announce(`Seat ${gap.stranded} would be left on its own. Seats ${seatList(gap.suggestion)} would not.`);
+    } catch {
+      // The hold itself is judged by the service; without an answer here the choice is left to it.
+      if ([...selected].sort().join(',') === asked) gap = null;
+    }
+    drawPanel();
+  }
+
+  function choose(ids) {
+    selected.clear();
+    for (const id of ids) selected.add(id);
+    for (const seat of seats.values()) paint(seat);
   }
 
   function tick() {
@@ -189,7 +252,22 @@ export async function render(main, { parameters: [showId], app }) {
   async function act(action, code) {
     message = null;
     try {
-      if (action === 'hold') {
+      if (action === 'best') {
+        const query = `count=${partySize}${partyCategory ? `&category=${partyCategory}` : ''}`;
+        const best = await getJson(`/api/shows/${showId}/best-seats?${query}`);
+        choose(best.seatIds);
+        gap = null;
+        message = { kind: 'status', text: `The best ${best.seatIds.length === 1 ? 'seat is' : `${best.seatIds.length} seats are`} ${seatList(best.seatIds)}, marked on the map. Hold ${best.seatIds.length === 1 ? 'it' : 'them'}, or change the choice on the map.` };
+        app.announce(message.text);
+      } else if (action === 'suggest') {
+        choose(gap.suggestion);
+        message = null;
+        gap = null;
+        app.announce(`Seats ${seatList([...selected])} chosen.`);
+      } else if (action === 'clear') {
+        choose([]);
+        gap = null;
+      } else if (action === 'hold') {
         await app.requireSignIn();
         const chosen = [...selected];
         hold = await postJson(`/api/shows/${showId}/holds`, { seatIds: chosen }, { auth: true });
@@ -224,7 +302,13 @@ export async function render(main, { parameters: [showId], app }) {
         if (action !== 'pay') throw error;
       }
       const unavailable = error.problem?.unavailableSeats;
-      if (error.status === 409 && Array.isArray(unavailable)) {
+      if (error.status === 409 && error.problem?.strandedSeat) {
+        gap = { stranded: error.problem.strandedSeat, suggestion: error.problem.suggestedSeats };
+        message = null;
+        app.announce(`Nothing was held: seat ${gap.stranded} would be left on its own.`);
+      } else if (error.status === 409 && action === 'best') {
+        message = { kind: 'error', text: error.problem?.detail ?? error.humanMessage };
+      } else if (error.status === 409 && Array.isArray(unavailable)) {
         for (const id of unavailable) selected.delete(id);
         message = { kind: 'error', text: `Sorry, ${unavailable.length > 1 ? 'seats' : 'seat'} ${seatList(unavailable)} ${unavailable.length > 1 ? 'were' : 'was'} just taken. Nothing was held; please choose again.` };
       } else if (!(error instanceof ApiError)) {
@@ -237,6 +321,7 @@ export async function render(main, { parameters: [showId], app }) {
     }
     for (const seat of seats.values()) paint(seat);
     drawPanel();
+    if (action === 'suggest') judge();
   }
 
   map.addEventListener('click', event => {
@@ -259,6 +344,7 @@ export async function render(main, { parameters: [showId], app }) {
     message = null;
     paint(seat);
     drawPanel();
+    judge();
   });
 
   function focus(id) {
@@ -296,8 +382,15 @@ export async function render(main, { parameters: [showId], app }) {
     const action = event.target.closest('button[data-action]')?.dataset.action;
     if (action) act(action);
   });
+  panel.addEventListener('change', event => {
+    if (event.target.name === 'count') partySize = Number(event.target.value);
+    if (event.target.name === 'category') partyCategory = event.target.value;
+  });
   panel.addEventListener('submit', event => {
-    if (event.target.id === 'offer-form') {
+    if (event.target.id === 'best-form') {
+      event.preventDefault();
+      act('best');
+    } else if (event.target.id === 'offer-form') {
       event.preventDefault();
       act('apply-offer', new FormData(event.target).get('code'));
     } else if (event.target.id === 'food-form') {
