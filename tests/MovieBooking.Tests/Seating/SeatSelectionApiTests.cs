@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MovieBooking.Api.Catalog;
 using MovieBooking.Api.Seating;
 using MovieBooking.Tests.Infrastructure;
@@ -200,6 +201,29 @@ public abstract class SeatSelectionApiTests(AppFixture fixture)
             Assert.Equal("AVAILABLE", map[$"{label}3"]);
             Assert.False(map[$"{label}2"] == "HELD" && map[$"{label}4"] == "HELD", $"Row {label}: seat {label}3 was stranded.");
         }
+    }
+
+    [Fact]
+    public async Task The_store_writes_no_hold_whose_guard_seat_was_taken_since_it_was_judged()
+    {
+        // What another instance's hold does between this one's reading and writing: B3, beside the selection, is taken.
+        var (show, shoppers) = await ShowAsync("STRICT", CatalogBuilder.Layout(rows: 3, seatsPerRow: 8));
+        await HoldAsync(shoppers[1], show, "B3", "B4");
+        var user = (await shoppers[0].GetJsonAsync("/api/users/me")).GetProperty("id").GetGuid();
+        var now = _app.Time.GetUtcNow();
+        var hold = new Hold(Guid.CreateVersion7(), Guid.Parse(show), user, ["B1", "B2"], now.AddMinutes(5));
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IHoldStore>();
+        var outcome = await store.HoldAsync(new HoldRequest(hold, now, 10) { Guard = ["B3"] }, CancellationToken.None);
+        Assert.IsType<HoldOutcome.MapChanged>(outcome);
+        var taken = await store.TakenSeatsAsync(Guid.Parse(show), now, CancellationToken.None);
+        Assert.Equal(["B3", "B4"], taken.Order());
+
+        // With its guard free, the same hold is written.
+        var granted = await store.HoldAsync(new HoldRequest(hold with { SeatIds = ["C1", "C2"] }, now, 10) { Guard = ["C3", "C4"] }, CancellationToken.None);
+        Assert.IsType<HoldOutcome.Granted>(granted);
+        Assert.Equal(["B3", "B4", "C1", "C2"], (await store.TakenSeatsAsync(Guid.Parse(show), now, CancellationToken.None)).Order());
     }
 
     [Fact]
