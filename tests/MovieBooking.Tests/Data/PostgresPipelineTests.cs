@@ -91,10 +91,11 @@ public sealed class PostgresPipelineTests : IAsyncLifetime
         var transaction = other.Transaction;
 
         // Queued before a fresh pipeline's connection opens, so the three run as one batch: it locks A2, pauses, then
-        // waits for A1, which the other transaction holds.
+        // waits for A1, which the other transaction holds. The pause is long enough for the other transaction to be
+        // waiting for A2 before it ends, however busy the machine.
         await using var writes = new PostgresPipeline(Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _connectionString }));
         var second = writes.RunAsync(Take, ["A2", "pipeline"], scalar: false);
-        var pause = writes.RunAsync("SELECT 'paused' FROM pg_sleep(0.5)", [], scalar: true);
+        var pause = writes.RunAsync("SELECT 'paused' FROM pg_sleep(2)", [], scalar: true);
         var first = writes.RunAsync(Take, ["A1", "pipeline"], scalar: false);
         await WaitUntilAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'");
 
