@@ -134,6 +134,43 @@ public abstract partial class MoneyFaultTests : BookingsApiTestsBase
     }
 
     [Fact]
+    public async Task A_failure_at_the_commit_of_a_holds_extension_starts_no_payment_and_the_payment_can_be_started_again()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var booking = await BookAsync(shoppers[0], await HoldAsync(shoppers[0], show, "C4", "C5"));
+        var bookingId = booking.GetProperty("id").GetGuid();
+        var held = booking.GetProperty("expiresAt").GetDateTimeOffset();
+
+        // The database fails as the longer hold commits: the payment is not started and nothing of the extension stands.
+        Database.FailNextCommit();
+        using (var failed = await shoppers[0].PostAsync(new Uri($"/api/bookings/{bookingId}/payments", UriKind.Relative), null))
+        {
+            await failed.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        }
+
+        var unchanged = await BookingAsync(bookingId);
+        Assert.Equal((held, false), (unchanged.ExpiresAt, unchanged.HoldExtended));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Payments.CountAsync(p => p.BookingId == bookingId)));
+        var showId = Guid.Parse(show);
+        var seatExpiries = await _app.WithDbAsync(db => db.ShowSeats.Where(s => s.ShowId == showId && (s.SeatId == "C4" || s.SeatId == "C5"))
+            .Select(s => s.HoldExpiresAt).ToListAsync());
+        Assert.All(seatExpiries, expiry => Assert.Equal(held, expiry));
+
+        // Started again, the payment extends the hold once and confirms the booking; no money is owed back.
+        using (var started = await shoppers[0].PostAsync(new Uri($"/api/bookings/{bookingId}/payments", UriKind.Relative), null))
+        {
+            var payment = await started.ReadJsonAsync(HttpStatusCode.Created);
+            Assert.Equal(held.AddMinutes(5), (await BookingAsync(bookingId)).ExpiresAt);
+            await SandboxPayAsync(_anonymous, payment.GetProperty("orderId").GetString()!);
+        }
+
+        Assert.Equal(BookingStatus.Confirmed, (await BookingAsync(bookingId)).Status);
+        Assert.Equal("BOOKED", (await SeatMapAsync(show))["C4"]);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Tickets.CountAsync(t => t.BookingId == bookingId)));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Payments.CountAsync(p => p.BookingId == bookingId && p.RefundId != null)));
+    }
+
+    [Fact]
     public async Task A_confirmation_failing_at_its_invoice_takes_no_number_and_the_reconciler_confirms_it_with_the_next()
     {
         var (show, shoppers) = await FreshShowAsync();

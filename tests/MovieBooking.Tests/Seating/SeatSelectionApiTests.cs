@@ -76,6 +76,56 @@ public abstract class SeatSelectionApiTests(AppFixture fixture)
         Assert.Equal(before, await _anonymous.SeatStatusesAsync(show));
     }
 
+    [Theory]
+    [InlineData("best-seats")]
+    [InlineData("best-seats?count=0")]
+    [InlineData("best-seats?count=11")]
+    [InlineData("best-seats?count=two")]
+    [InlineData("best-seats?count=2&category=BALCONY")]
+    [InlineData("seat-check")]
+    [InlineData("seat-check?seatIds=a1")]
+    [InlineData("seat-check?seatIds=A1&seatIds=A1")]
+    [InlineData("seat-check?seatIds=Z9")]
+    public async Task A_preview_asked_wrongly_is_a_400_problem_and_holds_nothing(string query)
+    {
+        var (show, _) = await ShowAsync("STRICT", CatalogBuilder.Layout());
+        var before = await _anonymous.SeatStatusesAsync(show);
+
+        var problem = await _anonymous.GetProblemAsync($"/api/shows/{show}/{query}", HttpStatusCode.BadRequest);
+        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Any(), $"No field named: {problem}");
+        Assert.Equal(before, await _anonymous.SeatStatusesAsync(show));
+        await _anonymous.GetProblemAsync($"/api/shows/{Guid.CreateVersion7()}/best-seats?count=2", HttpStatusCode.NotFound);
+        await _anonymous.GetProblemAsync($"/api/shows/{Guid.CreateVersion7()}/seat-check?seatIds=A1", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Previews_answer_what_a_hold_would_do_without_holding()
+    {
+        var (show, _) = await ShowAsync("STRICT", CatalogBuilder.Layout(rows: 3, seatsPerRow: 8));
+
+        Assert.Equal(["B3", "B4"], (await _anonymous.GetJsonAsync($"/api/shows/{show}/best-seats?count=2")).GetProperty("seatIds").Read<string[]>());
+        var check = await _anonymous.GetJsonAsync($"/api/shows/{show}/seat-check?seatIds=B2");
+        Assert.Equal("B1", check.GetProperty("strandedSeat").GetString());
+        Assert.Equal(["B1"], check.GetProperty("suggestedSeats").Read<string[]>());
+        Assert.Equal(JsonValueKind.Null, (await _anonymous.GetJsonAsync($"/api/shows/{show}/seat-check?seatIds=B1&seatIds=B2")).GetProperty("strandedSeat").ValueKind);
+        Assert.All((await _anonymous.SeatStatusesAsync(show)).Values, status => Assert.Equal("AVAILABLE", status));
+    }
+
+    [Fact]
+    public async Task A_focal_point_on_a_row_the_layout_lacks_is_a_400_and_makes_no_screen()
+    {
+        var a = await fixture.ActorsAsync();
+        var theatre = await a.Catalog.TheatreAsync(a.OwnerId);
+        foreach (var focalPoint in new object[] { new { row = "Z", column = 1 }, new { row = "a", column = 1 }, new { row = "A", column = -1 } })
+        {
+            using var response = await a.Owner.PostJsonAsync($"/api/theatres/{theatre}/screens", new { name = "Audi F", rows = CatalogBuilder.Layout(), focalPoint });
+            var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.StartsWith("focalPoint", StringComparison.Ordinal));
+        }
+
+        Assert.Empty((await _anonymous.GetJsonAsync($"/api/theatres/{theatre}")).GetProperty("screens").EnumerateArray());
+    }
+
     [Fact]
     public async Task A_selection_that_strands_a_seat_is_a_seat_gap_409_with_the_nearest_selection_that_does_not()
     {
