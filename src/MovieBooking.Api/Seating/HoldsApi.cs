@@ -78,19 +78,9 @@ public static partial class HoldsApi
         }
 
         SeatWish wish = request.SeatIds is { } seatIds ? new SeatWish.Seats(seatIds) : new SeatWish.Best(request.Count!.Value, request.Category);
-        if (request.SeatIds is { } named)
+        if (request.SeatIds is { } named && NotForSale(show, named) is { } notForSale)
         {
-            var unknown = named.Where(id => !show.Seats.ContainsKey(id)).ToList();
-            if (unknown.Count > 0)
-            {
-                return ApiProblems.Invalid("seatIds", $"The show has no seats {string.Join(", ", unknown)}.");
-            }
-
-            var blocked = named.Where(id => show.Seats[id].Blocked).ToList();
-            if (blocked.Count > 0)
-            {
-                return ApiProblems.Invalid("seatIds", $"Seats {string.Join(", ", blocked)} are blocked and never sold.");
-            }
+            return notForSale;
         }
 
         var now = time.GetUtcNow();
@@ -177,10 +167,9 @@ public static partial class HoldsApi
             return ApiProblems.NotFound("Show", showId);
         }
 
-        var unknown = seatIds.Where(id => !show.Seats.TryGetValue(id, out var seat) || seat.Blocked).ToList();
-        if (unknown.Count > 0)
+        if (NotForSale(show, seatIds) is { } notForSale)
         {
-            return ApiProblems.Invalid("seatIds", $"Seats {string.Join(", ", unknown)} are not for sale at this show.");
+            return notForSale;
         }
 
         var (_, refusal) = await SeatSelection.PreviewAsync(store, show, new SeatWish.Seats(seatIds), time.GetUtcNow(), cancellationToken);
@@ -251,6 +240,19 @@ public static partial class HoldsApi
             ({ } seatIds, null) => SeatIdErrors(seatIds),
             _ => null,
         };
+    }
+
+    /// <summary>A 400 naming the seats the show does not have, or those it never sells.</summary>
+    private static ValidationProblem? NotForSale(ShowFacts show, IReadOnlyList<string> seatIds)
+    {
+        var unknown = seatIds.Where(id => !show.Seats.ContainsKey(id)).ToList();
+        if (unknown.Count > 0)
+        {
+            return ApiProblems.Invalid("seatIds", $"The show has no seats {string.Join(", ", unknown)}.");
+        }
+
+        var blocked = seatIds.Where(id => show.Seats[id].Blocked).ToList();
+        return blocked.Count > 0 ? ApiProblems.Invalid("seatIds", $"Seats {string.Join(", ", blocked)} are blocked and never sold.") : null;
     }
 
     private static ValidationProblem? SeatIdErrors(List<string> seatIds)
