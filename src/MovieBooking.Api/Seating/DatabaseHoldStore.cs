@@ -229,11 +229,25 @@ internal sealed class DatabaseHoldStore(
         .SetProperty(x => x.HeldBy, (Guid?)null)
         .SetProperty(x => x.HoldExpiresAt, (DateTimeOffset?)null);
 
-    public async Task<IReadOnlySet<string>> TakenSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await db.ShowSeats.AsNoTracking()
-            .Where(s => s.ShowId == showId).Taken(now)
-            .Select(s => s.SeatId)
-            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+    // The taken seats are read in the next write batch: the statement stays compiled on the batch's connection, shares
+    // its round trip, and sees every hold committed before it, those of the batch ahead of it included.
+    private const string PostgresTaken = """
+        SELECT coalesce(array_agg(seat_id), '{}') FROM show_seats
+        WHERE show_id = @p0 AND (status = 'BOOKED' OR (status = 'HELD' AND hold_expires_at > @p1))
+        """;
+
+    private const string SqliteTaken = """
+        SELECT json_group_array(seat_id) FROM show_seats
+        WHERE show_id = @p0 AND (status = 'BOOKED' OR (status = 'HELD' AND hold_expires_at > @p1))
+        """;
+
+    public async Task<IReadOnlySet<string>> TakenSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var seats = Postgres
+            ? (string[])(await WriteAsync(PostgresTaken, [showId, now], scalar: true))!
+            : JsonSerializer.Deserialize<string[]>((string)(await WriteAsync(SqliteTaken, [showId, now.ToUnixTimeMilliseconds()], scalar: true))!)!;
+        return seats.ToHashSet(StringComparer.Ordinal);
+    }
 
     public Task<IReadOnlyDictionary<string, DateTimeOffset>> HeldSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>());

@@ -19,12 +19,19 @@ public abstract record SeatWish
 /// selection) against the seat map as the store reads it just before writing, and the hold carries the other free
 /// seats of the judged runs as its guard: the store writes it only if those are still free, so two holds racing cannot
 /// together strand a seat that neither would alone. When the map changed meanwhile, it reads, chooses and tries
-/// again, up to <see cref="MaxAttempts"/> times. Requests for one show through this instance take turns to read and
-/// choose, and each counts the seats of the holds this instance is still writing as taken, so they neither spoil each
-/// other's reads nor wait for each other's writes; another instance's are caught by the guard. A manual selection under
-/// no gap rule goes straight to the store, as it needs no reading.
+/// again, up to <see cref="MaxAttempts"/> times. A manual selection under no gap rule goes straight to the store, as it
+/// needs no reading.
 /// </summary>
-public sealed class SeatSelection : IDisposable
+/// <remarks>
+/// Picks for one show through this instance are chosen in batches, one batch at a time: the picks that arrived while
+/// the batch before was being chosen share one read of the store, begun after each of them arrived, and are chosen one
+/// after another against it. Each counts as taken the seats chosen before it and not yet written, and each hold is
+/// sent to the store as it is chosen, so this instance's holds of a show reach the store in the order they were
+/// chosen: a hold's guard, taken before the later ones were chosen, is never broken by them. Another instance's holds
+/// are caught by the guard. The first pick of a batch reads for it, and hands the next batch to the first pick that
+/// arrived meanwhile.
+/// </remarks>
+public sealed class SeatSelection
 {
     public const int MaxAttempts = 5;
 
@@ -47,38 +54,7 @@ public sealed class SeatSelection : IDisposable
         var lane = _lanes[(int)((uint)show.ShowId.GetHashCode() % LaneCount)];
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            IReadOnlyList<string> seats;
-            IReadOnlyList<string> guard;
-            await lane.Turn.WaitAsync(cancellationToken);
-            try
-            {
-                var taken = lane.WithWritesInFlight(show.ShowId, await store.TakenSeatsAsync(show.ShowId, request.Now, cancellationToken));
-                var plan = show.PlanWith(taken);
-                (var chosen, var refusal) = Choose(plan, show.GapRule, wish, taken);
-                if (refusal is not null)
-                {
-                    return refusal;
-                }
-
-                seats = chosen!;
-                guard = show.GapRule == GapRule.Off ? [] : plan.FreeBeside(seats);
-                lane.Writing(show.ShowId, request.Hold.HoldId, seats);
-            }
-            finally
-            {
-                lane.Turn.Release();
-            }
-
-            HoldOutcome outcome;
-            try
-            {
-                outcome = await store.HoldAsync(request with { Hold = request.Hold with { SeatIds = seats }, Guard = guard }, cancellationToken);
-            }
-            finally
-            {
-                // Written or refused, the store now answers for these seats.
-                lane.Written(show.ShowId, request.Hold.HoldId);
-            }
+            var outcome = await lane.HoldAsync(show, new Pick(store, wish, request, cancellationToken));
 
             // A manual selection whose own seats were taken is answered as such; anything else that changed is read again.
             if (outcome is HoldOutcome.MapChanged || (outcome is HoldOutcome.Unavailable && wish is SeatWish.Best))
@@ -123,61 +99,175 @@ public sealed class SeatSelection : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// One hold's wish waiting to be chosen. It is answered with the hold being written (or its refusal), or with null
+    /// when it is to choose the next batch.
+    /// </summary>
+    private sealed class Pick(IHoldStore store, SeatWish wish, HoldRequest request, CancellationToken cancellationToken)
     {
-        foreach (var lane in _lanes)
-        {
-            lane.Turn.Dispose();
-        }
+        public IHoldStore Store { get; } = store;
+
+        public SeatWish Wish { get; } = wish;
+
+        public HoldRequest Request { get; } = request;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<Task<HoldOutcome>?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>The shows whose ids fall in one lane: whose turn it is to choose, and the holds being written.</summary>
+    /// <summary>A show's picks waiting for the next batch, and whether a batch is being chosen.</summary>
+    private sealed class Batching
+    {
+        public List<Pick> Waiting { get; } = [];
+
+        public bool Choosing { get; set; }
+    }
+
+    /// <summary>The shows whose ids fall in one lane: their picks, and the holds being written.</summary>
     private sealed class Lane
     {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<Guid, Batching> _batching = [];
         private readonly Dictionary<Guid, Dictionary<Guid, IReadOnlyList<string>>> _writing = [];
 
-        public SemaphoreSlim Turn { get; } = new(1, 1);
-
-        /// <summary>The seats the store reports taken, and those of this instance's holds of the show not yet written.</summary>
-        public IReadOnlySet<string> WithWritesInFlight(Guid showId, IReadOnlySet<string> taken)
+        /// <summary>Chooses <paramref name="pick"/>'s seats in the show's next batch and holds them.</summary>
+        public async Task<HoldOutcome> HoldAsync(ShowFacts show, Pick pick)
         {
-            lock (_writing)
+            bool first;
+            lock (_lock)
             {
-                if (!_writing.TryGetValue(showId, out var holds) || holds.Count == 0)
+                if (!_batching.TryGetValue(show.ShowId, out var batching))
                 {
-                    return taken;
+                    _batching[show.ShowId] = batching = new Batching();
                 }
 
-                var all = new HashSet<string>(taken, StringComparer.Ordinal);
-                foreach (var seats in holds.Values)
+                batching.Waiting.Add(pick);
+                first = !batching.Choosing;
+                batching.Choosing = true;
+            }
+
+            // A batch is never abandoned half chosen, so a pick waits for its answer even when its request is cancelled.
+            if (!first && await pick.Answer.Task is { } writing)
+            {
+                return await writing;
+            }
+
+            return await await ChooseBatchAsync(show, pick);
+        }
+
+        /// <summary>
+        /// Reads the store once for the picks waiting, <paramref name="own"/> among them, chooses each and sends its
+        /// hold, and hands the next batch on. Answers <paramref name="own"/>'s hold.
+        /// </summary>
+        private async Task<Task<HoldOutcome>> ChooseBatchAsync(ShowFacts show, Pick own)
+        {
+            Task<HoldOutcome>? ownHold = null;
+            List<Pick> batch;
+            HashSet<string> taken;
+            lock (_lock)
+            {
+                var batching = _batching[show.ShowId];
+                batch = [.. batching.Waiting];
+                batching.Waiting.Clear();
+                // Holds still being written may be read or not; they count as taken either way.
+                taken = new HashSet<string>(StringComparer.Ordinal);
+                if (_writing.TryGetValue(show.ShowId, out var holds))
                 {
-                    all.UnionWith(seats);
+                    foreach (var seats in holds.Values)
+                    {
+                        taken.UnionWith(seats);
+                    }
+                }
+            }
+
+            try
+            {
+                // The read serves every pick in the batch, so no single request may cancel it.
+                var now = batch.Max(p => p.Request.Now);
+                taken.UnionWith(await own.Store.TakenSeatsAsync(show.ShowId, now, CancellationToken.None));
+                foreach (var pick in batch)
+                {
+                    var plan = show.PlanWith(taken);
+                    (var seats, var refusal) = Choose(plan, show.GapRule, pick.Wish, taken);
+                    if (refusal is not null)
+                    {
+                        Answer(pick, Task.FromResult(refusal));
+                        continue;
+                    }
+
+                    IReadOnlyList<string> guard = show.GapRule == GapRule.Off ? [] : plan.FreeBeside(seats!);
+                    taken.UnionWith(seats!);
+                    lock (_lock)
+                    {
+                        if (!_writing.TryGetValue(show.ShowId, out var holds))
+                        {
+                            _writing[show.ShowId] = holds = [];
+                        }
+
+                        holds[pick.Request.Hold.HoldId] = seats!;
+                    }
+
+                    // Sent now, in the order chosen: the store takes writes in the order they are sent.
+                    Answer(pick, WriteAsync(show.ShowId, pick, seats!, guard));
+                }
+            }
+            catch (Exception exception)
+            {
+                foreach (var pick in batch.Where(p => p != own))
+                {
+                    pick.Answer.TrySetException(exception);
                 }
 
-                return all;
+                throw;
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    var batching = _batching[show.ShowId];
+                    if (batching.Waiting.Count > 0)
+                    {
+                        batching.Waiting[0].Answer.SetResult(null);
+                    }
+                    else
+                    {
+                        _batching.Remove(show.ShowId);
+                    }
+                }
+            }
+
+            return ownHold!;
+
+            void Answer(Pick pick, Task<HoldOutcome> hold)
+            {
+                if (pick == own)
+                {
+                    ownHold = hold;
+                }
+                else
+                {
+                    pick.Answer.SetResult(hold);
+                }
             }
         }
 
-        public void Writing(Guid showId, Guid holdId, IReadOnlyList<string> seats)
+        private async Task<HoldOutcome> WriteAsync(Guid showId, Pick pick, IReadOnlyList<string> seats, IReadOnlyList<string> guard)
         {
-            lock (_writing)
+            var request = pick.Request with { Hold = pick.Request.Hold with { SeatIds = seats }, Guard = guard };
+            try
             {
-                if (!_writing.TryGetValue(showId, out var holds))
-                {
-                    _writing[showId] = holds = [];
-                }
-
-                holds[holdId] = seats;
+                return await pick.Store.HoldAsync(request, pick.CancellationToken);
             }
-        }
-
-        public void Written(Guid showId, Guid holdId)
-        {
-            lock (_writing)
+            finally
             {
-                if (_writing.TryGetValue(showId, out var holds) && holds.Remove(holdId) && holds.Count == 0)
+                // Written or refused, the store now answers for these seats.
+                lock (_lock)
                 {
-                    _writing.Remove(showId);
+                    if (_writing.TryGetValue(showId, out var holds) && holds.Remove(request.Hold.HoldId) && holds.Count == 0)
+                    {
+                        _writing.Remove(showId);
+                    }
                 }
             }
         }
