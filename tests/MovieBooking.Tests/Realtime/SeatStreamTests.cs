@@ -75,6 +75,31 @@ public abstract class SeatStreamTests(AppFixture fixture) : BookingsApiTestsBase
     }
 
     [Fact]
+    public async Task A_hold_whose_payment_started_stays_held_on_the_stream_past_its_first_expiry()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        await using var stream = await SeatWatch.OpenAsync(_anonymous, show);
+        await stream.NextAsync();
+
+        // Held at the same instant, so both first lapse together; only B1's booking starts a payment.
+        var (paying, payment) = await PendingPaymentAsync(shoppers[0], show, "B1");
+        await HoldAsync(shoppers[1], show, "C6");
+        await stream.UntilAsync(seats => seats["B1"] == "HELD" && seats["C6"] == "HELD");
+
+        // The lapse at the first expiry frees C6 alone: B1's hold was extended with its payment's start.
+        _app.Time.Advance(TimeSpan.FromMinutes(5));
+        var lapsed = await stream.NextAsync();
+        Assert.Equal(new Dictionary<string, string> { ["C6"] = "AVAILABLE" }, lapsed.Seats);
+        Assert.Equal("HELD", stream.Seats["B1"]);
+        Assert.Equal(await SeatMapAsync(show), stream.Seats);
+
+        // Paid inside the extension, the seat is sold.
+        await PayAsync(payment.GetProperty("orderId").GetString()!, "success");
+        Assert.Equal(new Dictionary<string, string> { ["B1"] = "BOOKED" }, (await stream.NextAsync()).Seats);
+        Assert.Equal("CONFIRMED", (await shoppers[0].GetJsonAsync($"/api/bookings/{paying.GetProperty("id").GetString()}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Many_shoppers_at_once_leave_every_watcher_with_the_seat_map()
     {
         var (show, shoppers) = await FreshShowAsync();
