@@ -40,6 +40,13 @@ public sealed class SeatPlan
 
     private readonly Dictionary<string, (int Run, int Index)> _where = new(StringComparer.Ordinal);
 
+    private SeatPlan(IReadOnlyList<PlanSeat[]> runs, Dictionary<string, (int Run, int Index)> where, (double Row, double Column) focal)
+    {
+        Runs = runs;
+        _where = where;
+        Focal = focal;
+    }
+
     public SeatPlan(IEnumerable<PlanSeat> seats, (double Row, double Column)? focal = null)
     {
         ArgumentNullException.ThrowIfNull(seats);
@@ -101,6 +108,33 @@ public sealed class SeatPlan
 
         var row = (int)Math.Round((rows.Count - 1) * 2.0 / 3);
         return (rows[row][0].Row, (rows[row][0].Column + rows[row][^1].Column) / 2.0);
+    }
+
+    /// <summary>
+    /// This plan with the free seats of <paramref name="taken"/> taken as well. The layout is not worked out again,
+    /// and runs with nothing newly taken are shared, as no plan changes its runs.
+    /// </summary>
+    public SeatPlan With(IReadOnlySet<string> taken)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        var runs = new PlanSeat[Runs.Count][];
+        for (var r = 0; r < runs.Length; r++)
+        {
+            var seats = Runs[r];
+            PlanSeat[]? changed = null;
+            for (var i = 0; i < seats.Length; i++)
+            {
+                if (seats[i].State == SeatAvailability.Free && taken.Contains(seats[i].Id))
+                {
+                    changed ??= [.. seats];
+                    changed[i] = seats[i] with { State = SeatAvailability.Taken };
+                }
+            }
+
+            runs[r] = changed ?? seats;
+        }
+
+        return new SeatPlan(runs, _where, Focal);
     }
 
     /// <summary>The free seats that share a run with any of <paramref name="seatIds"/>, other than those seats.</summary>

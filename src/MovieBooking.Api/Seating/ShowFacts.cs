@@ -26,10 +26,16 @@ public sealed record ShowFacts(
 
     public long PriceOf(string seatId) => Prices[Seats[seatId].Category];
 
+    private SeatPlan? _free;
+
     /// <summary>The show's seats for the picker, those in <paramref name="taken"/> (held or sold) taken.</summary>
-    public SeatPlan PlanWith(IReadOnlySet<string> taken) =>
-        new(Layout.Select(s => new PlanSeat(s.Id, s.Row, s.Number, s.Column, s.Category,
-            s.Blocked ? SeatAvailability.Blocked : taken.Contains(s.Id) ? SeatAvailability.Taken : SeatAvailability.Free)), Focal);
+    public SeatPlan PlanWith(IReadOnlySet<string> taken)
+    {
+        // The layout's runs are worked out once per show; a race builds the same plan twice.
+        _free ??= new SeatPlan(Layout.Select(s => new PlanSeat(s.Id, s.Row, s.Number, s.Column, s.Category,
+            s.Blocked ? SeatAvailability.Blocked : SeatAvailability.Free)), Focal);
+        return _free.With(taken);
+    }
 }
 
 /// <summary>Where a seat of a show stands: its row from the screen, number and column.</summary>
