@@ -224,3 +224,25 @@ internal sealed class BenchApi(HttpClient http)
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 }
+
+/// <summary>
+/// The shows a purchase scenario sells, created through the API before each run: <see cref="Current"/> for the run
+/// about to start, <see cref="All"/> for the checks afterwards.
+/// </summary>
+internal sealed class ShowPool(BenchApi api)
+{
+    private readonly List<string> _all = [];
+
+    public IReadOnlyList<string> Current { get; private set; } = [];
+
+    public IReadOnlyList<string> All => _all;
+
+    /// <summary>Makes <paramref name="count"/> fresh shows the current ones.</summary>
+    public async Task ReplaceAsync(int count)
+    {
+        var shows = new string[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) => shows[i] = await api.CreateShowAsync());
+        Current = shows;
+        _all.AddRange(shows);
+    }
+}

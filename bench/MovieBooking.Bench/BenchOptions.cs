@@ -105,7 +105,7 @@ internal sealed record BenchOptions(
           --connections N                 connections per scenario (default 64)
           --contended-connections N       connections racing in 'contended' (default 256)
           --duration S                    seconds per timed scenario (default 10)
-          --warmup S                      unrecorded seconds before health, seatmap, hold and best (default 30)
+          --warmup S                      unrecorded seconds before every scenario but contended and watchers (default 30)
           --watchers N                    open seat map streams in 'watchers' (default 2000)
           --watch-rate R                  holds and releases a second while they watch (default 40)
           --set Name=value                a setting of the started service (repeatable), e.g. Notifications__Dispatch=false

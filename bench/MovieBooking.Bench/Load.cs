@@ -15,6 +15,8 @@ internal sealed class Recorder
     private static (Recorder Owner, LongHistogram Histogram)? _threadLatency;
 
     private readonly ConcurrentBag<LongHistogram> _latency = [];
+    private readonly ConcurrentDictionary<string, Recorder> _steps = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _stepOrder = new();
 
     public long Requests;
     public long Success;
@@ -22,6 +24,27 @@ internal sealed class Recorder
     public long ClientErrors;
     public long ServerErrors;
     public long Failures;
+
+    /// <summary>Connections that ran out of seats before the time was up (their figures end early).</summary>
+    public long RanOut;
+
+    /// <summary>The steps recorded apart, in the order first used.</summary>
+    public IEnumerable<(string Name, Recorder Recorder)> Steps => _stepOrder.Select(name => (name, _steps[name]));
+
+    /// <summary>The recorder of one step of this scenario (a purchase's hold, its payment's start…), made on first use.</summary>
+    public Recorder Step(string name) => _steps.GetOrAdd(name, key =>
+    {
+        _stepOrder.Enqueue(key);
+        return new Recorder();
+    });
+
+    /// <summary>Records something that succeeded, started at <paramref name="start"/> (a <see cref="Stopwatch"/> timestamp), such as a whole purchase.</summary>
+    public void Record(long start)
+    {
+        ThreadLatency().RecordValue(Stopwatch.GetTimestamp() - start);
+        Interlocked.Increment(ref Requests);
+        Interlocked.Increment(ref Success);
+    }
 
     public async Task<HttpResponseMessage?> SendAsync(HttpClient http, HttpRequestMessage request, bool timed = true)
     {
@@ -113,12 +136,18 @@ internal static class Load
     /// Runs one loop per connection until the loop ends or the time is up, printing progress. A warm-up run first
     /// (not recorded) lets the service compile its code paths and fill its pools.
     /// </summary>
+    /// <param name="afterWarmup">Called with the warm-up's figures before the recorded run (to prepare enough for it).</param>
     public static async Task<ScenarioResult> RunAsync(
-        string name, int connections, TimeSpan duration, Func<int, Recorder, CancellationToken, Task> loop, TimeSpan warmup = default)
+        string name, int connections, TimeSpan duration, Func<int, Recorder, CancellationToken, Task> loop, TimeSpan warmup = default,
+        Func<ScenarioResult, Task>? afterWarmup = null)
     {
         if (warmup > TimeSpan.Zero)
         {
-            await RunOnceAsync($"{name} (warm-up)", connections, warmup, loop);
+            var warm = await RunOnceAsync($"{name} (warm-up)", connections, warmup, loop);
+            if (afterWarmup is not null)
+            {
+                await afterWarmup(warm);
+            }
         }
 
         return await RunOnceAsync(name, connections, duration, loop);

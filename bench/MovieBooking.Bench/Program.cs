@@ -129,30 +129,42 @@ foreach (var scenario in options.Scenarios)
 
         case "contended":
             {
-                // Every connection races for random seats of one show until it is sold out (fully held).
-                var show = await api.CreateShowAsync();
-                var granted = new ConcurrentBag<string>();
+                // Every connection races for random seats of one show until it is sold out (fully held), then of the
+                // next: ten shows, so the figures rest on thousands of requests rather than a few hundred.
+                var shows = new string[10];
+                for (var i = 0; i < shows.Length; i++)
+                {
+                    shows[i] = await api.CreateShowAsync();
+                }
+
+                var granted = shows.Select(_ => new ConcurrentBag<string>()).ToArray();
                 var connections = options.ContendedConnections;
                 results.Add(await Load.RunAsync("contended", connections, options.Duration * 3, async (worker, recorder, stop) =>
                 {
                     var random = new Random(worker);
-                    while (!stop.IsCancellationRequested && granted.Count < seatIds.Length)
+                    for (var k = 0; k < shows.Length; k++)
                     {
-                        var seat = seatIds[random.Next(seatIds.Length)];
-                        if (await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not null)
+                        while (!stop.IsCancellationRequested && granted[k].Count < seatIds.Length)
                         {
-                            granted.Add(seat);
+                            var seat = seatIds[random.Next(seatIds.Length)];
+                            if (await api.HoldAsync(recorder, tokens[worker], shows[k], [seat]) is not null)
+                            {
+                                granted[k].Add(seat);
+                            }
                         }
                     }
                 }));
-                var map = await SeatMapAsync(show);
-                Check(granted.Count == granted.Distinct().Count(), $"contended: no seat granted twice ({granted.Count} grants)");
-                Check(map.Count(kv => kv.Value == "HELD") == granted.Count, "contended: the seat map holds exactly the granted seats");
-                Check(granted.Count == seatIds.Length, $"contended: the show sold out ({granted.Count}/{seatIds.Length})");
-                if (options.Store != "redis" && service is not null)
+                for (var k = 0; k < shows.Length; k++)
                 {
-                    var held = await CountAsync("SELECT count(*) FROM show_seats WHERE show_id = @show AND status = 'HELD'", show);
-                    Check(held == granted.Count, $"contended: the database holds {held} seats, granted {granted.Count}");
+                    var map = await SeatMapAsync(shows[k]);
+                    Check(granted[k].Count == granted[k].Distinct().Count(), $"contended: show {k + 1}: no seat granted twice ({granted[k].Count} grants)");
+                    Check(map.Count(kv => kv.Value == "HELD") == granted[k].Count, $"contended: show {k + 1}: the seat map holds exactly the granted seats");
+                    Check(granted[k].Count == seatIds.Length, $"contended: show {k + 1}: sold out ({granted[k].Count}/{seatIds.Length})");
+                    if (options.Store != "redis" && service is not null)
+                    {
+                        var held = await CountAsync("SELECT count(*) FROM show_seats WHERE show_id = @show AND status = 'HELD'", shows[k]);
+                        Check(held == granted[k].Count, $"contended: show {k + 1}: the database holds {held} seats, granted {granted[k].Count}");
+                    }
                 }
 
                 break;
@@ -195,101 +207,139 @@ foreach (var scenario in options.Scenarios)
 Report();
 return failures.Count == 0 ? 0 : 1;
 
-// Hold → book (→ apply the offer code and order food), each connection on seats of its own, until they run out or the time is up.
+// Hold → book (→ apply the offer code and order food), each connection on seats of its own, show after show, in
+// steady state: a warm-up, then enough fresh shows that the seats last the recorded window.
 async Task BookingAsync(string name, bool extras)
 {
-    var show = await api.CreateShowAsync();
     var extra = extras ? await api.CreateExtrasAsync() : default;
-    var booked = 0;
-    results.Add(await Load.RunAsync(name, options.Connections, options.Duration, async (worker, recorder, stop) =>
+    var shows = new ShowPool(api);
+    var booked = new ConcurrentBag<string>();
+    results.Add(await RunPurchasesAsync(name, shows, async (worker, recorder, show, seat) =>
     {
-        foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (await api.HoldAsync(recorder.Step("hold"), tokens[worker], show, [seat]) is not { } holdId)
         {
-            if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var booking = await PostAsync(recorder, tokens[worker], "/api/bookings", new { holdId });
-            if (booking is not null && (!extras || await AddExtrasAsync(recorder, tokens[worker], booking.Value, extra)))
-            {
-                Interlocked.Increment(ref booked);
-            }
+        var booking = await PostAsync(recorder.Step("book"), tokens[worker], "/api/bookings", new { holdId });
+        if (booking is not null && (!extras || await AddExtrasAsync(recorder.Step("extras"), tokens[worker], booking.Value, extra)))
+        {
+            booked.Add(show);
+            recorder.Record(start);
         }
     }));
-    completed[name] = booked;
+    completed[name] = booked.Count;
     if (service is not null)
     {
-        var stored = await CountAsync("SELECT count(*) FROM bookings WHERE show_id = @show", show);
-        Check(stored == booked, $"{name}: {booked} bookings answered 201{(extras ? " with their code and food" : "")}, the database has {stored}");
-        if (extras)
+        foreach (var (number, show) in shows.All.Index())
         {
-            await CheckExtrasAsync(name, show, booked, "PENDING_PAYMENT");
+            var answered = booked.Count(s => s == show);
+            var stored = await CountAsync("SELECT count(*) FROM bookings WHERE show_id = @show", show);
+            Check(stored == answered, $"{name}: show {number + 1}: {answered} bookings answered 201{(extras ? " with their code and food" : "")}, the database has {stored}");
+            if (extras)
+            {
+                await CheckExtrasAsync(name, show, answered, "PENDING_PAYMENT");
+            }
         }
     }
 }
 
-// Hold → book (→ code and food) → start a payment → pay at the sandbox checkout → verify, each connection on seats of its own.
-async Task<string> PaymentAsync(string name, bool extras)
+// Hold → book (→ code and food) → start a payment → pay at the sandbox checkout → verify, each connection on seats of
+// its own, in steady state as above; every step timed apart, and the whole purchase.
+async Task<IReadOnlyList<string>> PaymentAsync(string name, bool extras)
 {
-    var show = await api.CreateShowAsync();
     var extra = extras ? await api.CreateExtrasAsync() : default;
-    var confirmed = new ConcurrentBag<string>();
-    results.Add(await Load.RunAsync(name, options.Connections, options.Duration, async (worker, recorder, stop) =>
+    var shows = new ShowPool(api);
+    var confirmed = new ConcurrentBag<(string Show, string Seat)>();
+    results.Add(await RunPurchasesAsync(name, shows, async (worker, recorder, show, seat) =>
     {
-        foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (await api.HoldAsync(recorder.Step("hold"), tokens[worker], show, [seat]) is not { } holdId)
         {
-            if (stop.IsCancellationRequested || await api.HoldAsync(recorder, tokens[worker], show, [seat]) is not { } holdId)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var booking = await PostAsync(recorder, tokens[worker], "/api/bookings", new { holdId });
-            if (booking is null || (extras && !await AddExtrasAsync(recorder, tokens[worker], booking.Value, extra)))
-            {
-                continue;
-            }
+        var booking = await PostAsync(recorder.Step("book"), tokens[worker], "/api/bookings", new { holdId });
+        if (booking is null || (extras && !await AddExtrasAsync(recorder.Step("extras"), tokens[worker], booking.Value, extra)))
+        {
+            return;
+        }
 
-            var payment = await PostAsync(recorder, tokens[worker], $"/api/bookings/{booking.Value.GetProperty("id").GetString()}/payments", null);
-            var orderId = payment?.GetProperty("orderId").GetString();
-            var paid = orderId is null ? null : await PostAsync(recorder, null, $"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" }, HttpStatusCode.OK);
-            if (paid is null)
-            {
-                continue;
-            }
+        var payment = await PostAsync(recorder.Step("start payment"), tokens[worker], $"/api/bookings/{booking.Value.GetProperty("id").GetString()}/payments", null);
+        var orderId = payment?.GetProperty("orderId").GetString();
+        var paid = orderId is null ? null : await PostAsync(recorder.Step("checkout"), null, $"/api/sandbox/orders/{orderId}/pay", new { outcome = "success" }, HttpStatusCode.OK);
+        if (paid is null)
+        {
+            return;
+        }
 
-            var verified = await PostAsync(recorder, tokens[worker], "/api/payments/verify", new
-            {
-                orderId,
-                paymentId = paid.Value.GetProperty("paymentId").GetString(),
-                signature = paid.Value.GetProperty("signature").GetString(),
-            }, HttpStatusCode.OK);
-            if (verified?.GetProperty("status").GetString() == "CONFIRMED")
-            {
-                confirmed.Add(seat);
-            }
+        var verified = await PostAsync(recorder.Step("verify"), tokens[worker], "/api/payments/verify", new
+        {
+            orderId,
+            paymentId = paid.Value.GetProperty("paymentId").GetString(),
+            signature = paid.Value.GetProperty("signature").GetString(),
+        }, HttpStatusCode.OK);
+        if (verified?.GetProperty("status").GetString() == "CONFIRMED")
+        {
+            confirmed.Add((show, seat));
+            recorder.Record(start);
         }
     }));
     completed[name] = confirmed.Count;
-    var map = await SeatMapAsync(show);
-    Check(confirmed.All(seat => map[seat] == "BOOKED"), $"{name}: all {confirmed.Count} paid seats are booked on the seat map");
-    Check(map.Count(kv => kv.Value == "BOOKED") == confirmed.Count, $"{name}: the seat map books exactly the paid seats");
-    if (service is not null)
+    foreach (var (number, show) in shows.All.Index())
     {
-        var tickets = await CountAsync("SELECT count(*) FROM tickets t JOIN bookings b ON b.id = t.booking_id WHERE b.show_id = @show", show);
-        Check(tickets == confirmed.Count, $"{name}: {confirmed.Count} confirmed bookings, {tickets} tickets issued");
-        if (extras)
+        var paid = confirmed.Where(c => c.Show == show).Select(c => c.Seat).ToList();
+        var map = await SeatMapAsync(show);
+        Check(paid.All(seat => map[seat] == "BOOKED") && map.Count(kv => kv.Value == "BOOKED") == paid.Count,
+            $"{name}: show {number + 1}: the seat map books exactly its {paid.Count} paid seats");
+        if (service is not null)
         {
-            await CheckExtrasAsync(name, show, confirmed.Count, "CONFIRMED");
+            var tickets = await CountAsync("SELECT count(*) FROM tickets t JOIN bookings b ON b.id = t.booking_id WHERE b.show_id = @show", show);
+            var sold = await CountAsync("SELECT count(*) FROM bookings WHERE show_id = @show AND status = 'CONFIRMED'", show);
+            Check(tickets == paid.Count && sold == paid.Count, $"{name}: show {number + 1}: {paid.Count} purchases answered confirmed, {sold} bookings confirmed, {tickets} tickets");
+            if (extras)
+            {
+                await CheckExtrasAsync(name, show, paid.Count, "CONFIRMED");
+            }
         }
     }
 
-    return show;
+    return shows.All;
 }
 
+// Runs one purchase after another on every connection: its own seats of one show, then of the next. The warm-up
+// uses the first shows; the recorded window gets fresh ones, twice as many seats as the warm-up's pace would take.
+async Task<ScenarioResult> RunPurchasesAsync(string name, ShowPool shows, Func<int, Recorder, string, string, Task> purchase)
+{
+    await shows.ReplaceAsync(8);
+    var result = await Load.RunAsync(name, options.Connections, options.Duration, async (worker, recorder, stop) =>
+    {
+        foreach (var show in shows.Current)
+        {
+            foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
+            {
+                if (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                await purchase(worker, recorder, show, seat);
+            }
+        }
+
+        Interlocked.Increment(ref recorder.RanOut);
+    }, options.Warmup, async warm =>
+    {
+        var seatsPerSecond = warm.Recorder.Step("hold").Requests / warm.Elapsed.TotalSeconds;
+        await shows.ReplaceAsync((int)Math.Ceiling(seatsPerSecond * options.Duration.TotalSeconds * 2 / seatIds.Length) + 1);
+    });
+    Check(result.Recorder.RanOut == 0, $"{name}: the seats lasted the recorded window ({result.Recorder.RanOut} connections ran out)");
+    return result;
+}
 // Each confirmation of the show's bookings, from its commit (the outbox row's created_at, written in the sale's
 // transaction) to its arrival at the bench's SMTP server; every one arrives, and once.
-async Task<MailResult> NotificationsAsync(string show)
+async Task<MailResult> NotificationsAsync(IReadOnlyList<string> shows)
 {
     var written = new Dictionary<string, DateTimeOffset>();
     const string Sql = """
@@ -297,9 +347,9 @@ async Task<MailResult> NotificationsAsync(string show)
         WHERE b.show_id = @show AND n.kind = 'BOOKING_CONFIRMED' AND n.channel = 'EMAIL'
         """;
     // SQLite keeps instants as Unix milliseconds and ids as text; PostgreSQL as timestamptz and uuid.
-    foreach (var (id, at) in await QueryAsync(Sql, show, row => (
+    foreach (var (id, at) in (await Task.WhenAll(shows.Select(show => QueryAsync(Sql, show, row => (
         Guid.Parse(row.GetValue(0).ToString()!).ToString("N"),
-        row.GetValue(1) is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : row.GetFieldValue<DateTimeOffset>(1))))
+        row.GetValue(1) is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : row.GetFieldValue<DateTimeOffset>(1)))))).SelectMany(rows => rows))
     {
         written[id] = at;
     }
@@ -424,16 +474,18 @@ void Report()
         {
             failures.Add($"{r.Name}: {c.ServerErrors} server errors, {c.Failures} failed requests");
         }
-    }
 
-    if (completed.Count > 0)
-    {
-        Console.WriteLine();
-        Console.WriteLine("| scenario | bookings made or purchases confirmed | per second |");
-        Console.WriteLine("| --- | ---: | ---: |");
-        foreach (var r in results.Where(r => completed.ContainsKey(r.Name)))
+        // A purchase's row counts whole purchases; each of its steps follows, timed apart.
+        foreach (var (step, s) in c.Steps)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Name} | {completed[r.Name]} | {completed[r.Name] / r.Elapsed.TotalSeconds:F0} |"));
+            var perSecond = s.Requests / r.Elapsed.TotalSeconds;
+            var stepRatio = health is > 0 ? (perSecond / health.Value).ToString("P0", CultureInfo.InvariantCulture) : "–";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Name} · {step} | {r.Connections} | {perSecond:F0} | {stepRatio} | {s.PercentileMs(50):F2} | {s.PercentileMs(90):F2} | {s.PercentileMs(99):F2} | {s.MaxMs():F2} | {s.Success} | {s.Conflicts} | {s.ClientErrors} | {s.ServerErrors} | {s.Failures} |"));
+            if (s.ServerErrors > 0 || s.Failures > 0)
+            {
+                failures.Add($"{r.Name} · {step}: {s.ServerErrors} server errors, {s.Failures} failed requests");
+            }
         }
     }
 
