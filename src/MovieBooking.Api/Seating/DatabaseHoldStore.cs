@@ -231,15 +231,10 @@ internal sealed class DatabaseHoldStore(
 
     // The taken seats are read in the next write batch: the statement stays compiled on the batch's connection, shares
     // its round trip, and sees every hold committed before it, those of the batch ahead of it included.
-    private const string PostgresTaken = """
-        SELECT coalesce(array_agg(seat_id), '{}') FROM show_seats
-        WHERE show_id = @p0 AND (status = 'BOOKED' OR (status = 'HELD' AND hold_expires_at > @p1))
-        """;
-
-    private const string SqliteTaken = """
-        SELECT json_group_array(seat_id) FROM show_seats
-        WHERE show_id = @p0 AND (status = 'BOOKED' OR (status = 'HELD' AND hold_expires_at > @p1))
-        """;
+    // As ShowInventory.Taken: sold, or held by a hold that has not lapsed at @p1.
+    private const string TakenSeats = "FROM show_seats WHERE show_id = @p0 AND (status = 'BOOKED' OR (status = 'HELD' AND hold_expires_at > @p1))";
+    private const string PostgresTaken = $"SELECT coalesce(array_agg(seat_id), '{{}}') {TakenSeats}";
+    private const string SqliteTaken = $"SELECT json_group_array(seat_id) {TakenSeats}";
 
     public async Task<IReadOnlySet<string>> TakenSeatsAsync(Guid showId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -116,19 +116,13 @@ public sealed class SeatSelection
         public TaskCompletionSource<Task<HoldOutcome>?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>A show's picks waiting for the next batch, and whether a batch is being chosen.</summary>
-    private sealed class Batching
-    {
-        public List<Pick> Waiting { get; } = [];
-
-        public bool Choosing { get; set; }
-    }
-
     /// <summary>The shows whose ids fall in one lane: their picks, and the holds being written.</summary>
     private sealed class Lane
     {
         private readonly Lock _lock = new();
-        private readonly Dictionary<Guid, Batching> _batching = [];
+
+        // The picks waiting for the next batch of each show a batch is being chosen for.
+        private readonly Dictionary<Guid, List<Pick>> _waiting = [];
         private readonly Dictionary<Guid, Dictionary<Guid, IReadOnlyList<string>>> _writing = [];
 
         /// <summary>Chooses <paramref name="pick"/>'s seats in the show's next batch and holds them.</summary>
@@ -137,14 +131,13 @@ public sealed class SeatSelection
             bool first;
             lock (_lock)
             {
-                if (!_batching.TryGetValue(show.ShowId, out var batching))
+                first = !_waiting.TryGetValue(show.ShowId, out var waiting);
+                if (first)
                 {
-                    _batching[show.ShowId] = batching = new Batching();
+                    _waiting[show.ShowId] = waiting = [];
                 }
 
-                batching.Waiting.Add(pick);
-                first = !batching.Choosing;
-                batching.Choosing = true;
+                waiting!.Add(pick);
             }
 
             // A batch is never abandoned half chosen, so a pick waits for its answer even when its request is cancelled.
@@ -167,9 +160,9 @@ public sealed class SeatSelection
             HashSet<string> taken;
             lock (_lock)
             {
-                var batching = _batching[show.ShowId];
-                batch = [.. batching.Waiting];
-                batching.Waiting.Clear();
+                var waiting = _waiting[show.ShowId];
+                batch = [.. waiting];
+                waiting.Clear();
                 // Holds still being written may be read or not; they count as taken either way.
                 taken = new HashSet<string>(StringComparer.Ordinal);
                 if (_writing.TryGetValue(show.ShowId, out var holds))
@@ -225,14 +218,14 @@ public sealed class SeatSelection
             {
                 lock (_lock)
                 {
-                    var batching = _batching[show.ShowId];
-                    if (batching.Waiting.Count > 0)
+                    var waiting = _waiting[show.ShowId];
+                    if (waiting.Count > 0)
                     {
-                        batching.Waiting[0].Answer.SetResult(null);
+                        waiting[0].Answer.SetResult(null);
                     }
                     else
                     {
-                        _batching.Remove(show.ShowId);
+                        _waiting.Remove(show.ShowId);
                     }
                 }
             }
