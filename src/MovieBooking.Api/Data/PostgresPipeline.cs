@@ -72,7 +72,8 @@ public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : Batche
     /// <summary>
     /// Runs the writes as one transaction and answers each once it committed (its first value, or its row count), then
     /// returns -1. When a statement fails, nothing of the batch stands and nothing is answered; it returns the failed
-    /// write's index (the first write's when the server does not name the statement).
+    /// write's index (the first write's when the server does not name the statement). An error that ends the
+    /// connection is thrown.
     /// </summary>
     private static async Task<int> RunBatchAsync(NpgsqlConnection connection, List<Write> batch)
     {
@@ -107,9 +108,10 @@ public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : Batche
                 values[i] = await reader.ReadAsync() ? reader.GetValue(0) : null;
             }
         }
-        catch (PostgresException exception)
+        catch (PostgresException exception) when (connection.State == System.Data.ConnectionState.Open)
         {
-            // The server rolled the batch back.
+            // The server rolled the batch back. (One that also ended the connection, such as a shutdown, fails the
+            // whole batch instead: the lane starts afresh, and nothing runs again on the broken connection.)
             return exception.BatchCommand is { } failed ? Math.Max(commands.BatchCommands.IndexOf(failed), 0) : 0;
         }
 

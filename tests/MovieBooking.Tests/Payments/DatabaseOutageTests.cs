@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using MovieBooking.Api.Bookings;
 using MovieBooking.Api.Payments;
+using MovieBooking.Api.Seating;
 using MovieBooking.Tests.Bookings;
 using MovieBooking.Tests.Infrastructure;
 
@@ -37,13 +38,22 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.Fixture fixture) : B
                 () => shoppers[0].GetAsync(new Uri("/api/bookings", UriKind.Relative)),
                 () => shoppers[0].PostAsync(new Uri($"/api/bookings/{id}/cancel", UriKind.Relative), null),
                 () => shoppers[1].PostJsonAsync($"/api/shows/{show}/holds", new { seatIds = new[] { "A2" } }),
+                () => shoppers[1].PostJsonAsync($"/api/shows/{show}/holds", new { count = 2 }),
                 () => _anonymous.GetAsync(new Uri($"/api/shows/{show}", UriKind.Relative)),
             })
             {
                 using var response = await request();
-                var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
-                Assert.Contains("database", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-                Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "The answer says when to retry.");
+                await AssertUnavailableAsync(response);
+            }
+
+            // Best-available picks arriving together share one read of the taken seats; when it fails, each is a 503.
+            var together = await Task.WhenAll(shoppers[2..10].Select(shopper => shopper.PostJsonAsync($"/api/shows/{show}/holds", new { count = 2 })));
+            foreach (var response in together)
+            {
+                using (response)
+                {
+                    await AssertUnavailableAsync(response);
+                }
             }
 
             using var ready = await _anonymous.GetAsync(new Uri("/api/health/ready", UriKind.Relative));
@@ -67,6 +77,26 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.Fixture fixture) : B
         }
 
         Assert.Equal(PaymentStatus.Refunded, await _app.WithDbAsync(db => db.Payments.Where(p => p.BookingId == Guid.Parse(id!)).Select(p => p.Status).SingleAsync()));
+
+        // The failed picks held nothing; picks arriving together now get disjoint seats, and the database holds exactly those.
+        Assert.Equal(0, await _app.WithDbAsync(db => db.ShowSeats.CountAsync(s => s.ShowId == Guid.Parse(show) && s.Status == SeatStatus.Held)));
+        var granted = await Task.WhenAll(shoppers[2..6].Select(async shopper =>
+        {
+            using var response = await shopper.PostJsonAsync($"/api/shows/{show}/holds", new { count = 2 });
+            return (await response.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("seatIds").Read<string[]>();
+        }));
+        var seats = granted.SelectMany(s => s).ToList();
+        Assert.Equal(seats.Count, seats.Distinct().Count());
+        var held = await _app.WithDbAsync(db => db.ShowSeats
+            .Where(s => s.ShowId == Guid.Parse(show) && s.Status == SeatStatus.Held).Select(s => s.SeatId).ToListAsync());
+        Assert.Equal(seats.Order(), held.Order());
+    }
+
+    private static async Task AssertUnavailableAsync(HttpResponseMessage response)
+    {
+        var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("database", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "The answer says when to retry.");
     }
 
     /// <summary>The app over a database on a PostgreSQL server of its own, which the test stops and restarts.</summary>
