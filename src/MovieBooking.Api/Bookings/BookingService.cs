@@ -290,9 +290,9 @@ public sealed class BookingService(
                 .Where(s => s.ShowId == booking.ShowId && s.BookingId == bookingId && s.Status == SeatStatus.Booked)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SeatStatus.Available).SetProperty(x => x.BookingId, (Guid?)null), cancellationToken);
             await db.BookingSeats.Where(s => s.BookingId == bookingId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Sold, false), cancellationToken);
-            await InvoiceNumbers.IssueAsync(db, bookingId, booking.ShowId, InvoiceKind.CreditNote, time.GetUtcNow(), refundAmount, cancellationToken);
             Outbox.BookingChanged(db, byCustomer ? NotificationKind.BookingCancelled : NotificationKind.ShowCancelled, booking.UserId, bookingId, time.GetUtcNow(), refundAmount);
             await db.SaveChangesAsync(cancellationToken);
+            await InvoiceNumbers.IssueAsync(db, bookingId, booking.ShowId, InvoiceKind.CreditNote, time.GetUtcNow(), refundAmount, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 

@@ -33,6 +33,7 @@ public abstract class MovieBookingDb(DbContextOptions options) : DbContext(optio
     public DbSet<MenuItem> MenuItems => Set<MenuItem>();
     public DbSet<BookingFood> BookingFood => Set<BookingFood>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<InvoiceSeries> InvoiceSeries => Set<InvoiceSeries>();
     public DbSet<User> Users => Set<User>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();

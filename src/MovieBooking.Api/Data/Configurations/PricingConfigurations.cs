@@ -79,3 +79,12 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         invoice.HasOne<Booking>().WithMany().HasForeignKey(i => i.BookingId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class InvoiceSeriesConfiguration : IEntityTypeConfiguration<InvoiceSeries>
+{
+    public void Configure(EntityTypeBuilder<InvoiceSeries> series)
+    {
+        series.HasKey(s => new { s.TheatreId, s.Kind });
+        series.HasOne<Theatre>().WithMany().HasForeignKey(s => s.TheatreId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -980,6 +980,27 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                     b.ToTable("invoices", (string)null);
                 });
 
+            modelBuilder.Entity("MovieBooking.Api.Invoices.InvoiceSeries", b =>
+                {
+                    b.Property<Guid>("TheatreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("theatre_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_number");
+
+                    b.HasKey("TheatreId", "Kind")
+                        .HasName("pk_invoice_series");
+
+                    b.ToTable("invoice_series", (string)null);
+                });
+
             modelBuilder.Entity("MovieBooking.Api.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1723,6 +1744,16 @@ namespace MovieBooking.Api.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_invoices_theatres_theatre_id");
+                });
+
+            modelBuilder.Entity("MovieBooking.Api.Invoices.InvoiceSeries", b =>
+                {
+                    b.HasOne("MovieBooking.Api.Catalog.Theatre", null)
+                        .WithMany()
+                        .HasForeignKey("TheatreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoice_series_theatres_theatre_id");
                 });
 
             modelBuilder.Entity("MovieBooking.Api.Notifications.Notification", b =>
