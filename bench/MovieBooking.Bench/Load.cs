@@ -28,8 +28,8 @@ internal sealed class Recorder
     /// <summary>Connections that ran out of seats before the time was up (their figures end early).</summary>
     public long RanOut;
 
-    /// <summary>The steps recorded apart, in the order first used.</summary>
-    public IEnumerable<(string Name, Recorder Recorder)> Steps => _stepOrder.Select(name => (name, _steps[name]));
+    /// <summary>The steps recorded apart, in the order first used (two workers may both enqueue a step's first use).</summary>
+    public IEnumerable<(string Name, Recorder Recorder)> Steps => _stepOrder.Distinct(StringComparer.Ordinal).Select(name => (name, _steps[name]));
 
     /// <summary>The recorder of one step of this scenario (a purchase's hold, its payment's start…), made on first use.</summary>
     public Recorder Step(string name) => _steps.GetOrAdd(name, key =>
