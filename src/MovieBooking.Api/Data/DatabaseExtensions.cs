@@ -49,11 +49,20 @@ public static class DatabaseExtensions
                 .ConfigureWarnings(warnings => ExpectedFailuresQuietly(warnings))
                 .AddInterceptors(sp.GetServices<IInterceptor>()));
         services.AddScoped<MovieBookingDb>(sp =>
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
+        {
+            MovieBookingDb db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider switch
             {
                 DatabaseProvider.Postgres => sp.GetRequiredService<PostgresMovieBookingDb>(),
                 _ => sp.GetRequiredService<SqliteMovieBookingDb>(),
-            });
+            };
+
+            // Every transaction the service opens is all or nothing: a SaveChanges that fails inside one ends it, and
+            // the caller rolls it back. The savepoint EF Core would set around each such SaveChanges so the transaction
+            // could go on would cost two more round trips for nothing. (A pooled context is reset to the default when
+            // returned, so this is set each time one is handed out.)
+            db.Database.AutoSavepointsEnabled = false;
+            return db;
+        });
 
         services.AddHostedService<DatabaseInitializer>();
         services.AddHealthChecks().AddDbContextCheck<MovieBookingDb>("database", tags: [HealthTags.Ready]);
