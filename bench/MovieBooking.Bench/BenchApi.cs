@@ -229,13 +229,15 @@ internal sealed class BenchApi(HttpClient http)
 /// The shows a purchase scenario sells, created through the API before each run: <see cref="Current"/> for the run
 /// about to start, <see cref="All"/> for the checks afterwards.
 /// </summary>
-internal sealed class ShowPool(BenchApi api)
+internal sealed class ShowPool(BenchApi api) : IDisposable
 {
     private readonly List<string> _all = [];
 
     public IReadOnlyList<string> Current { get; private set; } = [];
 
     public IReadOnlyList<string> All => _all;
+
+    private readonly SemaphoreSlim _replacing = new(1, 1);
 
     /// <summary>Makes <paramref name="count"/> fresh shows the current ones.</summary>
     public async Task ReplaceAsync(int count)
@@ -245,4 +247,28 @@ internal sealed class ShowPool(BenchApi api)
         Current = shows;
         _all.AddRange(shows);
     }
+
+    /// <summary>
+    /// The shows after <paramref name="used"/>: the first caller that has used up the current ones makes
+    /// <paramref name="count"/> fresh ones, and the others take those.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> NextAsync(IReadOnlyList<string> used, int count)
+    {
+        await _replacing.WaitAsync();
+        try
+        {
+            if (ReferenceEquals(Current, used))
+            {
+                await ReplaceAsync(count);
+            }
+
+            return Current;
+        }
+        finally
+        {
+            _replacing.Release();
+        }
+    }
+
+    public void Dispose() => _replacing.Dispose();
 }

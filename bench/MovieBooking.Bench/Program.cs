@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -212,7 +213,7 @@ return failures.Count == 0 ? 0 : 1;
 async Task BookingAsync(string name, bool extras)
 {
     var extra = extras ? await api.CreateExtrasAsync() : default;
-    var shows = new ShowPool(api);
+    using var shows = new ShowPool(api);
     var booked = new ConcurrentBag<string>();
     results.Add(await RunPurchasesAsync(name, shows, async (worker, recorder, show, seat) =>
     {
@@ -250,7 +251,7 @@ async Task BookingAsync(string name, bool extras)
 async Task<IReadOnlyList<string>> PaymentAsync(string name, bool extras)
 {
     var extra = extras ? await api.CreateExtrasAsync() : default;
-    var shows = new ShowPool(api);
+    using var shows = new ShowPool(api);
     var confirmed = new ConcurrentBag<(string Show, string Seat)>();
     results.Add(await RunPurchasesAsync(name, shows, async (worker, recorder, show, seat) =>
     {
@@ -312,27 +313,44 @@ async Task<IReadOnlyList<string>> PaymentAsync(string name, bool extras)
 // uses the first shows; the recorded window gets fresh ones, twice as many seats as the warm-up's pace would take.
 async Task<ScenarioResult> RunPurchasesAsync(string name, ShowPool shows, Func<int, Recorder, string, string, Task> purchase)
 {
-    await shows.ReplaceAsync(8);
+    // The warm-up buys through rounds of 8 fresh shows for as long as it lasts; the recorded window then buys from shows
+    // made beforehand, twice as many seats as the pace of the warm-up's second half would take (the first half runs
+    // slower while the service's code is being compiled), and runs out only if the pace doubles.
+    const int WarmupShows = 8;
+    var recording = options.Warmup <= TimeSpan.Zero;
+    Recorder? warming = null;
+    var halfway = Task.Delay(options.Warmup / 2).ContinueWith(_ => (At: Stopwatch.GetTimestamp(), Seats: warming?.Step("hold").Requests ?? 0), TaskScheduler.Default);
+    await shows.ReplaceAsync(WarmupShows);
     var result = await Load.RunAsync(name, options.Connections, options.Duration, async (worker, recorder, stop) =>
     {
-        foreach (var show in shows.Current)
+        warming ??= recording ? null : recorder;
+        for (var current = shows.Current; ; current = await shows.NextAsync(current, WarmupShows))
         {
-            foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
+            foreach (var show in current)
             {
-                if (stop.IsCancellationRequested)
+                foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
                 {
-                    return;
-                }
+                    if (stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
 
-                await purchase(worker, recorder, show, seat);
+                    await purchase(worker, recorder, show, seat);
+                }
+            }
+
+            if (recording)
+            {
+                Interlocked.Increment(ref recorder.RanOut);
+                return;
             }
         }
-
-        Interlocked.Increment(ref recorder.RanOut);
     }, options.Warmup, async warm =>
     {
-        var seatsPerSecond = warm.Recorder.Step("hold").Requests / warm.Elapsed.TotalSeconds;
+        var (at, seats) = await halfway;
+        var seatsPerSecond = (warm.Recorder.Step("hold").Requests - seats) / Stopwatch.GetElapsedTime(at).TotalSeconds;
         await shows.ReplaceAsync((int)Math.Ceiling(seatsPerSecond * options.Duration.TotalSeconds * 2 / seatIds.Length) + 1);
+        recording = true;
     });
     Check(result.Recorder.RanOut == 0, $"{name}: the seats lasted the recorded window ({result.Recorder.RanOut} connections ran out)");
     return result;
