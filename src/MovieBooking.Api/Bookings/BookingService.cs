@@ -52,11 +52,8 @@ public sealed class BookingService(
             return new BookingOutcome.NotFound();
         }
 
-        if (await db.Bookings.AnyAsync(b => b.HoldId == holdId, cancellationToken))
-        {
-            return HoldAlreadyBooked();
-        }
-
+        // A hold already booked is refused by the store's claim or by the unique hold id below, so the common case
+        // costs no query to look for it first.
         var now = time.GetUtcNow();
         if (!hold.IsLiveAt(now))
         {
