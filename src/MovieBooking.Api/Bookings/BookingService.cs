@@ -165,7 +165,14 @@ public sealed class BookingService(
     public async Task<bool> ConfirmAsync(Guid bookingId, BookingStatus from, Guid? paymentId, CancellationToken cancellationToken, long? paid = null)
     {
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Seats).FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
-        if (booking is null || booking.Status != from || booking.RefundAmount is not null)
+        return booking is not null && await ConfirmAsync(booking, from, paymentId, cancellationToken, paid);
+    }
+
+    /// <summary>As the overload by id, for a booking (with its seats) the caller has just read.</summary>
+    public async Task<bool> ConfirmAsync(Booking booking, BookingStatus from, Guid? paymentId, CancellationToken cancellationToken, long? paid = null)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        if (booking.Status != from || booking.RefundAmount is not null)
         {
             return false;
         }

@@ -106,6 +106,12 @@ public sealed partial class PaymentService(
             return new PaymentOutcome.BadSignature();
         }
 
+        // Settled already (the gateway's webhook usually arrives first): the gateway is not asked again.
+        if (payment.Status is PaymentStatus.Captured or PaymentStatus.RefundPending or PaymentStatus.Refunded)
+        {
+            return new PaymentOutcome.Settled(await BookingAsync(payment.BookingId, cancellationToken));
+        }
+
         return await CheckOrderAsync(payment, cancellationToken) switch
         {
             GatewayOrderState.Paid => new PaymentOutcome.Settled(await BookingAsync(payment.BookingId, cancellationToken)),
@@ -225,7 +231,7 @@ public sealed partial class PaymentService(
         }
 
         events.PaymentCaptured(payment.Id, payment.BookingId);
-        await SettleAsync(payment.Id, cancellationToken);
+        await SettleAsync(payment, cancellationToken);
     }
 
     /// <summary>
@@ -237,10 +243,16 @@ public sealed partial class PaymentService(
     public async Task SettleAsync(Guid paymentId, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, cancellationToken);
-        if (payment.Status != PaymentStatus.Settling)
+        if (payment.Status == PaymentStatus.Settling)
         {
-            return;
+            await SettleAsync(payment, cancellationToken);
         }
+    }
+
+    /// <summary>Settles <paramref name="payment"/>, which is SETTLING (its own status as read may be older).</summary>
+    private async Task SettleAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        var paymentId = payment.Id;
 
         // The booking may move under us (the sweeper, another payment); try again from where it is.
         for (var attempt = 0; attempt < 3; attempt++)
@@ -265,7 +277,7 @@ public sealed partial class PaymentService(
                 return;
             }
 
-            if (await bookings.ConfirmAsync(booking.Id, booking.Status, paymentId, cancellationToken, paid: payment.Amount))
+            if (await bookings.ConfirmAsync(booking, booking.Status, paymentId, cancellationToken, paid: payment.Amount))
             {
                 await MarkSettledAsync(paymentId, cancellationToken);
                 return;

@@ -76,6 +76,42 @@ public abstract class PaymentsApiTests(AppFixture fixture) : BookingsApiTestsBas
     }
 
     [Fact]
+    public async Task Verifying_a_payment_the_webhook_settled_answers_from_the_service_without_asking_the_gateway()
+    {
+        var (show, shoppers) = await FreshShowAsync();
+        var (booking, payment) = await PendingPaymentAsync(shoppers[0], show, "A3");
+        var orderId = payment.GetProperty("orderId").GetString()!;
+        var paid = await PayAsync(orderId, "success");
+        Assert.Equal("CONFIRMED", await StatusAsync(shoppers[0], booking.GetProperty("id").GetString()));
+
+        // The gateway's status queries fail now: a verification that asked would answer 502 or 503.
+        Faults.Inject(SandboxStep.Status, SandboxFault.ServerError, times: 3);
+        try
+        {
+            using var verify = await shoppers[0].PostJsonAsync("/api/payments/verify", new
+            {
+                orderId,
+                paymentId = paid.GetProperty("paymentId").GetString(),
+                signature = paid.GetProperty("signature").GetString(),
+            });
+            Assert.Equal("CONFIRMED", (await verify.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+
+            // A forged signature is still refused before anything is read out.
+            using var forged = await shoppers[0].PostJsonAsync("/api/payments/verify", new
+            {
+                orderId,
+                paymentId = paid.GetProperty("paymentId").GetString(),
+                signature = HmacSignature.Sign("wrong-secret", $"{orderId}|{paid.GetProperty("paymentId").GetString()}"),
+            });
+            await forged.ReadProblemAsync(HttpStatusCode.BadRequest);
+        }
+        finally
+        {
+            Faults.Clear();
+        }
+    }
+
+    [Fact]
     public async Task The_sandbox_checkout_page_goes_back_only_to_a_path_on_this_site()
     {
         var (show, shoppers) = await FreshShowAsync();
