@@ -205,7 +205,7 @@ foreach (var scenario in options.Scenarios)
     }
 }
 
-Report();
+Report(await Machine.CommitAsync());
 return failures.Count == 0 ? 0 : 1;
 
 // Hold → book (→ apply the offer code and order food), each connection on seats of its own, show after show, in
@@ -475,11 +475,11 @@ void Check(bool ok, string what)
     }
 }
 
-void Report()
+void Report(string commit)
 {
     var health = results.FirstOrDefault(r => r.Name == "health")?.RequestsPerSecond;
     Console.WriteLine();
-    Console.WriteLine($"store {options.Store}, {Environment.ProcessorCount} cores, load generator on the same machine");
+    Console.WriteLine($"store {options.Store}, commit {commit}, {Machine.Describe()}, load generator on the same machine");
     Console.WriteLine("| scenario | conns | requests/s | vs health | p50 ms | p90 ms | p99 ms | max ms | 2xx | 409 | other 4xx | 5xx | failed |");
     Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     foreach (var r in results)
