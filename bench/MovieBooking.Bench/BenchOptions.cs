@@ -4,7 +4,7 @@ namespace MovieBooking.Bench;
 
 internal sealed record BenchOptions(
     string Store, string? Url, int Connections, int ContendedConnections, TimeSpan Duration, TimeSpan Warmup, IReadOnlyList<string> Scenarios,
-    int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int Rounds = 10, TimeSpan Window = default,
+    int Watchers = 2000, double WatchRate = 40, IReadOnlyList<string>? Compare = null, int? Rounds = null, TimeSpan Window = default,
     string ClusterDir = "data/cluster", int ClusterPort = 8080, TimeSpan Outage = default, TimeSpan HoldTtl = default, TimeSpan SettleWithin = default,
     IReadOnlyDictionary<string, string>? ServiceSettings = null)
 {
@@ -12,6 +12,9 @@ internal sealed record BenchOptions(
 
     /// <summary>Scenarios run only when named: <c>chaos</c> injects faults into a running cluster.</summary>
     public static readonly string[] NamedScenarios = ["chaos"];
+
+    /// <summary>Windows a service in <c>--compare</c> (ten); otherwise windows of each timed scenario's <c>--duration</c>, beside health (five).</summary>
+    public int RoundCount => Rounds ?? (Compare is null ? 5 : 10);
 
     /// <summary>The scenarios <c>--compare</c> can weigh.</summary>
     public static readonly string[] ComparedScenarios = ["health", "hold"];
@@ -80,7 +83,7 @@ internal sealed record BenchOptions(
             }
         }
 
-        if (options.Rounds < 1 || options.Window <= TimeSpan.Zero)
+        if (options.RoundCount < 1 || options.Window <= TimeSpan.Zero)
         {
             throw new ArgumentException("--rounds is at least 1 and --window more than 0 seconds.");
         }
@@ -122,7 +125,9 @@ internal sealed record BenchOptions(
           --settle-within S               seconds every payment may take to be final after the load (default 180)
           --compare URL,URL,…             instead: 'hold' on running services in turn, a window at a time (say, two builds);
                                           with --scenarios health,hold, both in turn and each service's hold/health ratio
-          --rounds N                      windows per service and scenario in --compare (default 10)
+          --rounds N                      windows each timed scenario's --duration is run in, each beside a window of
+                                          health as long, for its ratio to health (default 5); in --compare, windows
+                                          per service and scenario (default 10)
           --window S                      seconds per window in --compare (default 4)
         """;
 }

@@ -30,7 +30,7 @@ internal static class Comparison
         }
 
         var window = options.Window;
-        for (var round = 0; round < options.Rounds; round++)
+        for (var round = 0; round < options.RoundCount; round++)
         {
             foreach (var run in round % 2 == 0 ? runs : Enumerable.Reverse(runs))
             {
@@ -39,7 +39,7 @@ internal static class Comparison
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{string.Join(" and ", scenarios)}, {options.Connections} connections, {options.Rounds} windows of {window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s per service and scenario, in turn");
+        Console.WriteLine($"{string.Join(" and ", scenarios)}, {options.Connections} connections, {options.RoundCount} windows of {window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s per service and scenario, in turn");
         Console.WriteLine("| service | scenario | requests/s | vs first | 5xx | failed | requests/s per window |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | --- |");
         foreach (var run in runs)

@@ -128,6 +128,12 @@ internal sealed class Recorder
 internal sealed record ScenarioResult(string Name, int Connections, TimeSpan Elapsed, Recorder Recorder)
 {
     public double RequestsPerSecond => Recorder.Requests / Elapsed.TotalSeconds;
+
+    /// <summary>The <c>health</c> windows run beside this scenario's, when it ran in rounds; its ratios are to these.</summary>
+    public ScenarioResult? Beside { get; init; }
+
+    /// <summary>Each window's rate against the mean of the <c>health</c> windows before and after it, when it ran in rounds.</summary>
+    public IReadOnlyList<double> RoundRatios { get; init; } = [];
 }
 
 internal static class Load
@@ -141,24 +147,73 @@ internal static class Load
         string name, int connections, TimeSpan duration, Func<int, Recorder, CancellationToken, Task> loop, TimeSpan warmup = default,
         Func<ScenarioResult, Task>? afterWarmup = null)
     {
+        await WarmUpAsync(name, connections, loop, warmup, afterWarmup);
+        var recorder = new Recorder();
+        return new ScenarioResult(name, connections, await RunOnceAsync(name, connections, duration, loop, recorder), recorder);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync"/>, but the recorded time is split into <paramref name="rounds"/> windows with a window of
+    /// <paramref name="beside"/> (the health check) as long before each and after the last. Whether the machine runs fast
+    /// or slow for a while then falls on both alike, so the ratio between them is the service's and not the moment's.
+    /// The loop is started afresh in every window; a loop with progress to keep keeps it itself. Every window ends when
+    /// its requests in flight are answered, which costs a loop whose iterations take long (a purchase) a part of a
+    /// short window's rate: such loops run in one window.
+    /// </summary>
+    public static async Task<ScenarioResult> RunBesideAsync(
+        string name, int connections, TimeSpan duration, int rounds, Func<int, Recorder, CancellationToken, Task> loop,
+        Func<int, Recorder, CancellationToken, Task> beside, TimeSpan warmup = default, Func<ScenarioResult, Task>? afterWarmup = null)
+    {
+        await WarmUpAsync(name, connections, loop, warmup, afterWarmup);
+        var window = duration / rounds;
+        var (recorder, health) = (new Recorder(), new Recorder());
+        var (elapsed, healthElapsed) = (TimeSpan.Zero, TimeSpan.Zero);
+        var windows = new List<double>();
+        var healthWindows = new List<double>();
+        async Task HealthAsync(int round)
+        {
+            var before = health.Requests;
+            var ran = await RunOnceAsync($"health {round}/{rounds + 1}", connections, window, beside, health);
+            healthElapsed += ran;
+            healthWindows.Add((health.Requests - before) / ran.TotalSeconds);
+        }
+
+        for (var round = 1; round <= rounds; round++)
+        {
+            await HealthAsync(round);
+            var before = recorder.Requests;
+            var ran = await RunOnceAsync($"{name} {round}/{rounds}", connections, window, loop, recorder);
+            elapsed += ran;
+            windows.Add((recorder.Requests - before) / ran.TotalSeconds);
+        }
+
+        await HealthAsync(rounds + 1);
+        return new ScenarioResult(name, connections, elapsed, recorder)
+        {
+            Beside = new ScenarioResult("health", connections, healthElapsed, health),
+            RoundRatios = [.. windows.Select((rate, i) => rate / ((healthWindows[i] + healthWindows[i + 1]) / 2))],
+        };
+    }
+
+    private static async Task WarmUpAsync(
+        string name, int connections, Func<int, Recorder, CancellationToken, Task> loop, TimeSpan warmup, Func<ScenarioResult, Task>? afterWarmup)
+    {
         if (warmup > TimeSpan.Zero)
         {
-            var warm = await RunOnceAsync($"{name} (warm-up)", connections, warmup, loop);
+            var recorder = new Recorder();
+            var warm = new ScenarioResult(name, connections, await RunOnceAsync($"{name} (warm-up)", connections, warmup, loop, recorder), recorder);
             if (afterWarmup is not null)
             {
                 await afterWarmup(warm);
             }
         }
-
-        return await RunOnceAsync(name, connections, duration, loop);
     }
 
-    private static async Task<ScenarioResult> RunOnceAsync(
-        string name, int connections, TimeSpan duration, Func<int, Recorder, CancellationToken, Task> loop)
+    private static async Task<TimeSpan> RunOnceAsync(
+        string name, int connections, TimeSpan duration, Func<int, Recorder, CancellationToken, Task> loop, Recorder recorder)
     {
-        var recorder = new Recorder();
         using var stop = new CancellationTokenSource(duration);
-        var clock = Stopwatch.StartNew();
+        var (clock, before) = (Stopwatch.StartNew(), recorder.Requests);
         var workers = Enumerable.Range(0, connections).Select(i => Task.Run(async () =>
         {
             try
@@ -173,12 +228,13 @@ internal static class Load
         var all = Task.WhenAll(workers);
         while (await Task.WhenAny(all, Task.Delay(1000)) != all)
         {
-            Console.Write($"\r  {name,-10} {clock.Elapsed.TotalSeconds,5:F1}s  {recorder.Requests,8} requests  {recorder.Requests / clock.Elapsed.TotalSeconds,8:F0}/s  409: {recorder.Conflicts,6}  5xx: {recorder.ServerErrors}   ");
+            var requests = recorder.Requests - before;
+            Console.Write($"\r  {name,-10} {clock.Elapsed.TotalSeconds,5:F1}s  {requests,8} requests  {requests / clock.Elapsed.TotalSeconds,8:F0}/s  409: {recorder.Conflicts,6}  5xx: {recorder.ServerErrors}   ");
         }
 
         await all;
         clock.Stop();
         Console.WriteLine($"\r  {name,-10} done in {clock.Elapsed.TotalSeconds:F1}s{new string(' ', 60)}");
-        return new ScenarioResult(name, connections, clock.Elapsed, recorder);
+        return clock.Elapsed;
     }
 }

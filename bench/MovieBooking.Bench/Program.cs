@@ -74,13 +74,13 @@ foreach (var scenario in options.Scenarios)
         case "seatmap":
             {
                 var show = await api.CreateShowAsync();
-                results.Add(await Load.RunAsync("seatmap", options.Connections, options.Duration, async (_, recorder, stop) =>
+                results.Add(await TimedAsync("seatmap", rounds: null, async (_, recorder, stop) =>
                 {
                     while (!stop.IsCancellationRequested)
                     {
                         using var response = await recorder.SendAsync(http, new HttpRequestMessage(HttpMethod.Get, $"/api/shows/{show}/seats"));
                     }
-                }, options.Warmup));
+                }));
                 break;
             }
 
@@ -88,9 +88,8 @@ foreach (var scenario in options.Scenarios)
             {
                 // Each connection holds and releases seats of its own, so every hold is granted.
                 var show = await api.CreateShowAsync();
-                results.Add(await Load.RunAsync("hold", options.Connections, options.Duration,
-                    (worker, recorder, stop) => api.HoldAndReleaseAsync(recorder, tokens[worker], show, BenchApi.SeatsOf(worker, options.Connections), stop),
-                    options.Warmup));
+                results.Add(await TimedAsync("hold", rounds: null,
+                    (worker, recorder, stop) => api.HoldAndReleaseAsync(recorder, tokens[worker], show, BenchApi.SeatsOf(worker, options.Connections), stop)));
                 var map = await SeatMapAsync(show);
                 Check(map.Values.All(s => s == "AVAILABLE"), "hold: every released seat is available again");
                 break;
@@ -108,7 +107,7 @@ foreach (var scenario in options.Scenarios)
 
                 var granted = 0L;
                 var wrongSize = 0L;
-                results.Add(await Load.RunAsync("best", options.Connections, options.Duration,
+                results.Add(await TimedAsync("best", rounds: null,
                     (worker, recorder, stop) => api.BestAndReleaseAsync(recorder, tokens[worker], shows[worker % shows.Length], 2, seats =>
                     {
                         Interlocked.Increment(ref granted);
@@ -116,8 +115,7 @@ foreach (var scenario in options.Scenarios)
                         {
                             Interlocked.Increment(ref wrongSize);
                         }
-                    }, stop),
-                    options.Warmup));
+                    }, stop)));
                 Check(granted > 0 && wrongSize == 0, $"best: {granted} holds granted, each of two seats ({wrongSize} not)");
                 foreach (var show in shows)
                 {
@@ -313,48 +311,68 @@ async Task<IReadOnlyList<string>> PaymentAsync(string name, bool extras)
 // uses the first shows; the recorded window gets fresh ones, twice as many seats as the warm-up's pace would take.
 async Task<ScenarioResult> RunPurchasesAsync(string name, ShowPool shows, Func<int, Recorder, string, string, Task> purchase)
 {
-    // The warm-up buys through rounds of 8 fresh shows for as long as it lasts; the recorded window then buys from shows
+    // The warm-up buys through rounds of 8 fresh shows for as long as it lasts; the recorded windows then buy from shows
     // made beforehand, twice as many seats as the pace of the warm-up's second half would take (the first half runs
-    // slower while the service's code is being compiled), and runs out only if the pace doubles.
+    // slower while the service's code is being compiled), and run out only if the pace doubles. Each connection keeps
+    // its place (shows, show, seat) from one window to the next, but a purchase takes long enough (up to a second under
+    // this load) that the ends of short windows would cost a good part of their rate: one window, health around it.
     const int WarmupShows = 8;
     var recording = options.Warmup <= TimeSpan.Zero;
     Recorder? warming = null;
     var halfway = Task.Delay(options.Warmup / 2).ContinueWith(_ => (At: Stopwatch.GetTimestamp(), Seats: warming?.Step("hold").Requests ?? 0), TaskScheduler.Default);
     await shows.ReplaceAsync(WarmupShows);
-    var result = await Load.RunAsync(name, options.Connections, options.Duration, async (worker, recorder, stop) =>
+    var places = Enumerable.Repeat((Shows: shows.Current, Show: 0, Seat: 0), options.Connections).ToArray();
+    var result = await TimedAsync(name, rounds: 1, async (worker, recorder, stop) =>
     {
         warming ??= recording ? null : recorder;
-        for (var current = shows.Current; ; current = await shows.NextAsync(current, WarmupShows))
+        var seats = BenchApi.SeatsOf(worker, options.Connections);
+        var (current, show, seat) = places[worker];
+        try
         {
-            foreach (var show in current)
+            while (!stop.IsCancellationRequested)
             {
-                foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
+                if (seat == seats.Length)
                 {
-                    if (stop.IsCancellationRequested)
+                    (show, seat) = (show + 1, 0);
+                }
+
+                if (show == current.Count)
+                {
+                    if (recording)
                     {
+                        Interlocked.Increment(ref recorder.RanOut);
                         return;
                     }
 
-                    await purchase(worker, recorder, show, seat);
+                    (current, show) = (await shows.NextAsync(current, WarmupShows), 0);
                 }
-            }
 
-            if (recording)
-            {
-                Interlocked.Increment(ref recorder.RanOut);
-                return;
+                await purchase(worker, recorder, current[show], seats[seat]);
+                seat++;
             }
         }
-    }, options.Warmup, async warm =>
+        finally
+        {
+            places[worker] = (current, show, seat);
+        }
+    }, async warm =>
     {
         var (at, seats) = await halfway;
         var seatsPerSecond = (warm.Recorder.Step("hold").Requests - seats) / Stopwatch.GetElapsedTime(at).TotalSeconds;
         await shows.ReplaceAsync((int)Math.Ceiling(seatsPerSecond * options.Duration.TotalSeconds * 2 / seatIds.Length) + 1);
+        Array.Fill(places, (shows.Current, 0, 0));
         recording = true;
     });
     Check(result.Recorder.RanOut == 0, $"{name}: the seats lasted the recorded window ({result.Recorder.RanOut} connections ran out)");
     return result;
 }
+
+// A timed scenario: a warm-up, then --duration in --rounds windows, with a window of health as long before each and
+// after the last.
+Task<ScenarioResult> TimedAsync(string name, int? rounds, Func<int, Recorder, CancellationToken, Task> loop, Func<ScenarioResult, Task>? afterWarmup = null) =>
+    Load.RunBesideAsync(name, options.Connections, options.Duration, rounds ?? options.RoundCount, loop,
+        (_, recorder, stop) => api.HealthAsync(recorder, stop), options.Warmup, afterWarmup);
+
 // Each confirmation of the show's bookings, from its commit (the outbox row's created_at, written in the sale's
 // transaction) to its arrival at the bench's SMTP server; every one arrives, and once.
 async Task<MailResult> NotificationsAsync(IReadOnlyList<string> shows)
@@ -480,32 +498,42 @@ void Report(string commit)
     var health = results.FirstOrDefault(r => r.Name == "health")?.RequestsPerSecond;
     Console.WriteLine();
     Console.WriteLine($"store {options.Store}, commit {commit}, {Machine.Describe()}, load generator on the same machine");
-    Console.WriteLine("| scenario | conns | requests/s | vs health | p50 ms | p90 ms | p99 ms | max ms | 2xx | 409 | other 4xx | 5xx | failed |");
-    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    Console.WriteLine($"'vs health': to windows of health run before and after the scenario's (seatmap, hold, best: {options.RoundCount} windows, each between two of health; purchases: one); 'per round': the lowest and highest window.");
+    Console.WriteLine("| scenario | conns | requests/s | vs health | per round | p50 ms | p90 ms | p99 ms | max ms | 2xx | 409 | other 4xx | 5xx | failed |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     foreach (var r in results)
     {
         var c = r.Recorder;
-        var ratio = health is > 0 ? (r.RequestsPerSecond / health.Value).ToString("P0", CultureInfo.InvariantCulture) : "–";
+        // Against the health windows beside it, when it ran in rounds; else against the health scenario of this run.
+        var reference = r.Beside?.RequestsPerSecond ?? health;
+        var rounds = r.RoundRatios.Count < 2 ? "–" : $"{Ratio(r.RoundRatios.Min(), 1)}–{Ratio(r.RoundRatios.Max(), 1)}";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Name} | {r.Connections} | {r.RequestsPerSecond:F0} | {ratio} | {c.PercentileMs(50):F2} | {c.PercentileMs(90):F2} | {c.PercentileMs(99):F2} | {c.MaxMs():F2} | {c.Success} | {c.Conflicts} | {c.ClientErrors} | {c.ServerErrors} | {c.Failures} |"));
+            $"| {r.Name} | {r.Connections} | {r.RequestsPerSecond:F0} | {Ratio(r.RequestsPerSecond, reference)} | {rounds} | {c.PercentileMs(50):F2} | {c.PercentileMs(90):F2} | {c.PercentileMs(99):F2} | {c.MaxMs():F2} | {c.Success} | {c.Conflicts} | {c.ClientErrors} | {c.ServerErrors} | {c.Failures} |"));
         if (c.ServerErrors > 0 || c.Failures > 0)
         {
             failures.Add($"{r.Name}: {c.ServerErrors} server errors, {c.Failures} failed requests");
+        }
+
+        if (r.Beside is { } beside && (beside.Recorder.ServerErrors > 0 || beside.Recorder.Failures > 0))
+        {
+            failures.Add($"{r.Name}: health beside it: {beside.Recorder.ServerErrors} server errors, {beside.Recorder.Failures} failed requests");
         }
 
         // A purchase's row counts whole purchases; each of its steps follows, timed apart.
         foreach (var (step, s) in c.Steps)
         {
             var perSecond = s.Requests / r.Elapsed.TotalSeconds;
-            var stepRatio = health is > 0 ? (perSecond / health.Value).ToString("P0", CultureInfo.InvariantCulture) : "–";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Name} · {step} | {r.Connections} | {perSecond:F0} | {stepRatio} | {s.PercentileMs(50):F2} | {s.PercentileMs(90):F2} | {s.PercentileMs(99):F2} | {s.MaxMs():F2} | {s.Success} | {s.Conflicts} | {s.ClientErrors} | {s.ServerErrors} | {s.Failures} |"));
+                $"| {r.Name} · {step} | {r.Connections} | {perSecond:F0} | {Ratio(perSecond, reference)} | – | {s.PercentileMs(50):F2} | {s.PercentileMs(90):F2} | {s.PercentileMs(99):F2} | {s.MaxMs():F2} | {s.Success} | {s.Conflicts} | {s.ClientErrors} | {s.ServerErrors} | {s.Failures} |"));
             if (s.ServerErrors > 0 || s.Failures > 0)
             {
                 failures.Add($"{r.Name} · {step}: {s.ServerErrors} server errors, {s.Failures} failed requests");
             }
         }
     }
+
+    static string Ratio(double perSecond, double? reference) =>
+        reference is > 0 ? (perSecond / reference.Value).ToString(perSecond / reference.Value < 0.1 ? "P1" : "P0", CultureInfo.InvariantCulture) : "–";
 
     if (watched is { } w)
     {
