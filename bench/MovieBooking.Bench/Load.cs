@@ -158,11 +158,13 @@ internal static class Load
     /// or slow for a while then falls on both alike, so the ratio between them is the service's and not the moment's.
     /// The loop is started afresh in every window; a loop with progress to keep keeps it itself. Every window ends when
     /// its requests in flight are answered, which costs a loop whose iterations take long (a purchase) a part of a
-    /// short window's rate: such loops run in one window.
+    /// short window's rate: such loops run in one window. <paramref name="settle"/>, when given, waits before each window of
+    /// health until the work the scenario left behind (emails to send) is done, so health is measured on a quiet service.
     /// </summary>
     public static async Task<ScenarioResult> RunBesideAsync(
         string name, int connections, TimeSpan duration, int rounds, Func<int, Recorder, CancellationToken, Task> loop,
-        Func<int, Recorder, CancellationToken, Task> beside, TimeSpan warmup = default, Func<ScenarioResult, Task>? afterWarmup = null)
+        Func<int, Recorder, CancellationToken, Task> beside, TimeSpan warmup = default, Func<ScenarioResult, Task>? afterWarmup = null,
+        Func<Task>? settle = null)
     {
         await WarmUpAsync(name, connections, loop, warmup, afterWarmup);
         var window = duration / rounds;
@@ -172,6 +174,11 @@ internal static class Load
         var healthWindows = new List<double>();
         async Task HealthAsync(int round)
         {
+            if (settle is not null)
+            {
+                await settle();
+            }
+
             var before = health.Requests;
             var ran = await RunOnceAsync($"health {round}/{rounds + 1}", connections, window, beside, health);
             healthElapsed += ran;

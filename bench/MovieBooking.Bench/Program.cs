@@ -315,7 +315,9 @@ async Task<ScenarioResult> RunPurchasesAsync(string name, ShowPool shows, Func<i
     // made beforehand, twice as many seats as the pace of the warm-up's second half would take (the first half runs
     // slower while the service's code is being compiled), and run out only if the pace doubles. Each connection keeps
     // its place (shows, show, seat) from one window to the next, but a purchase takes long enough (up to a second under
-    // this load) that the ends of short windows would cost a good part of their rate: one window, health around it.
+    // this load) that the ends of short windows would cost a good part of their rate: one window, health around it,
+    // each once the confirmations' emails are sent (the service sends them in the background, and health measured while
+    // it does would be measured on a busy service).
     const int WarmupShows = 8;
     var recording = options.Warmup <= TimeSpan.Zero;
     Recorder? warming = null;
@@ -362,16 +364,34 @@ async Task<ScenarioResult> RunPurchasesAsync(string name, ShowPool shows, Func<i
         await shows.ReplaceAsync((int)Math.Ceiling(seatsPerSecond * options.Duration.TotalSeconds * 2 / seatIds.Length) + 1);
         Array.Fill(places, (shows.Current, 0, 0));
         recording = true;
-    });
+    }, OutboxSentAsync);
     Check(result.Recorder.RanOut == 0, $"{name}: the seats lasted the recorded window ({result.Recorder.RanOut} connections ran out)");
     return result;
 }
 
 // A timed scenario: a warm-up, then --duration in --rounds windows, with a window of health as long before each and
 // after the last.
-Task<ScenarioResult> TimedAsync(string name, int? rounds, Func<int, Recorder, CancellationToken, Task> loop, Func<ScenarioResult, Task>? afterWarmup = null) =>
+Task<ScenarioResult> TimedAsync(
+    string name, int? rounds, Func<int, Recorder, CancellationToken, Task> loop, Func<ScenarioResult, Task>? afterWarmup = null, Func<Task>? settle = null) =>
     Load.RunBesideAsync(name, options.Connections, options.Duration, rounds ?? options.RoundCount, loop,
-        (_, recorder, stop) => api.HealthAsync(recorder, stop), options.Warmup, afterWarmup);
+        (_, recorder, stop) => api.HealthAsync(recorder, stop), options.Warmup, afterWarmup, settle);
+
+// Waits until the started service has sent the emails the purchases so far asked for: until none has reached the bench's
+// SMTP server for half a second (a minute at most). A service given with --url is not waited for.
+async Task OutboxSentAsync()
+{
+    if (service is null)
+    {
+        return;
+    }
+
+    var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
+    for (var (seen, quiet) = (-1, 0); quiet < 5 && Stopwatch.GetTimestamp() < deadline; await Task.Delay(100))
+    {
+        var count = service.Smtp.Received.Count;
+        (seen, quiet) = (count, count == seen ? quiet + 1 : 0);
+    }
+}
 
 // Each confirmation of the show's bookings, from its commit (the outbox row's created_at, written in the sale's
 // transaction) to its arrival at the bench's SMTP server; every one arrives, and once.
