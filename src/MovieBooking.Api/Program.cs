@@ -23,6 +23,7 @@ try
 
     role = builder.Role();
     builder.UsePortFromConfiguration();
+    builder.AddObservability();
     builder.AddForwardedClientAddresses();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<DomainEvents>();
@@ -59,6 +60,7 @@ app.UseRequestLog();
 app.UseHeadAsGet();
 app.UseProblemResponses();
 app.UseRouting();
+app.MapMetrics();
 if (role == ServiceRole.Worker)
 {
     // A worker sends the outbox and answers its orchestrator's health probes; nothing else listens.

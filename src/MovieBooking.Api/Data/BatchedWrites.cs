@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+
+using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Data;
 
@@ -8,7 +11,7 @@ namespace MovieBooking.Api.Data;
 /// write. A batch whose lane fails (a connection that breaks or cannot open) answers its unanswered writes with the
 /// failure, and the lane starts afresh with the next batch.
 /// </summary>
-public abstract class BatchedWrites : IAsyncDisposable
+public abstract class BatchedWrites(string store, ServiceMetrics? metrics) : IAsyncDisposable
 {
     protected const int MaxBatch = 64;
 
@@ -19,7 +22,7 @@ public abstract class BatchedWrites : IAsyncDisposable
     /// <summary>Runs one statement with named parameters <c>@p0</c>, <c>@p1</c>…; answers its first value or its row count.</summary>
     public Task<object?> RunAsync(string sql, object?[] values, bool scalar)
     {
-        var write = new Write(sql, values, scalar, new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var write = new Write(sql, values, scalar, new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously), Stopwatch.GetTimestamp());
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
 
         lock (_starting)
@@ -44,6 +47,7 @@ public abstract class BatchedWrites : IAsyncDisposable
                 batch.Add(write);
             }
 
+            metrics?.BatchSent(store, batch.Count, Stopwatch.GetElapsedTime(batch[0].QueuedAt));
             try
             {
                 await lane.WriteAsync(batch);
@@ -88,5 +92,6 @@ public abstract class BatchedWrites : IAsyncDisposable
         public virtual ValueTask DisposeAsync() => ResetAsync();
     }
 
-    protected sealed record Write(string Sql, object?[] Values, bool Scalar, TaskCompletionSource<object?> Done);
+    /// <param name="QueuedAt">When it was queued (a <see cref="Stopwatch"/> timestamp).</param>
+    protected sealed record Write(string Sql, object?[] Values, bool Scalar, TaskCompletionSource<object?> Done, long QueuedAt);
 }

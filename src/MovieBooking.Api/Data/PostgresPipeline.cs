@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MovieBooking.Api.Infrastructure;
 using Npgsql;
 
 namespace MovieBooking.Api.Data;
@@ -16,7 +17,7 @@ namespace MovieBooking.Api.Data;
 /// its own and without the lock timeout, and answers for itself; the rest of the batch runs again without it.</item>
 /// </list>
 /// </summary>
-public sealed class PostgresPipeline(IOptions<DatabaseOptions> options) : BatchedWrites
+public sealed class PostgresPipeline(IOptions<DatabaseOptions> options, ServiceMetrics? metrics = null) : BatchedWrites("postgres", metrics)
 {
     /// <summary>How long a batch waits for a row lock before it gives up and runs again without the waiting write.</summary>
     public static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(50);

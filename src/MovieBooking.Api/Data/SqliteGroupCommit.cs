@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using MovieBooking.Api.Infrastructure;
 using SQLitePCL;
 
 namespace MovieBooking.Api.Data;
@@ -12,7 +13,7 @@ namespace MovieBooking.Api.Data;
 /// a batch whose commit fails answers every write in it with that failure. A write is answered only once its batch
 /// has committed. Batches take the <see cref="WriteGate"/> like every other SQLite writer.
 /// </summary>
-public sealed class SqliteGroupCommit(WriteGate gate, IOptions<DatabaseOptions> options) : BatchedWrites
+public sealed class SqliteGroupCommit(WriteGate gate, IOptions<DatabaseOptions> options, ServiceMetrics? metrics = null) : BatchedWrites("sqlite", metrics)
 {
     protected override Lane NewLane() => new SqliteLane(gate, options.Value.ConnectionString);
 

@@ -3,34 +3,73 @@ namespace MovieBooking.Api.Infrastructure;
 /// <summary>
 /// One Information line per business event, after it is committed, with the ids an operator needs to follow a
 /// purchase from hold to door: the log category is <c>MovieBooking.Events</c>, so it can be routed or filtered alone.
+/// Each also counts in <see cref="ServiceMetrics"/> (bookings by the status they moved to, payments by outcome).
 /// </summary>
-public sealed partial class DomainEvents(ILoggerFactory loggers)
+public sealed partial class DomainEvents(ILoggerFactory loggers, ServiceMetrics metrics)
 {
     private readonly ILogger _logger = loggers.CreateLogger("MovieBooking.Events");
 
-    public void BookingCreated(Guid bookingId, Guid showId, Guid userId, int seats, long total, string currency) =>
+    public void BookingCreated(Guid bookingId, Guid showId, Guid userId, int seats, long total, string currency)
+    {
+        metrics.BookingMoved("pending_payment");
         LogBookingCreated(_logger, bookingId, showId, userId, seats, total, currency);
+    }
 
-    public void BookingConfirmed(Guid bookingId, Guid? paymentId) => LogBookingConfirmed(_logger, bookingId, paymentId);
+    public void BookingConfirmed(Guid bookingId, Guid? paymentId)
+    {
+        metrics.BookingMoved("confirmed");
+        LogBookingConfirmed(_logger, bookingId, paymentId);
+    }
 
-    public void BookingFailed(Guid bookingId) => LogBookingFailed(_logger, bookingId);
+    public void BookingFailed(Guid bookingId)
+    {
+        metrics.BookingMoved("failed");
+        LogBookingFailed(_logger, bookingId);
+    }
 
     public void HoldExtended(Guid bookingId, Guid holdId, DateTimeOffset until) => LogHoldExtended(_logger, bookingId, holdId, until);
 
-    public void BookingExpired(Guid bookingId) => LogBookingExpired(_logger, bookingId);
+    public void BookingExpired(Guid bookingId)
+    {
+        metrics.BookingMoved("expired");
+        LogBookingExpired(_logger, bookingId);
+    }
 
-    public void BookingCancelled(Guid bookingId, long? refundOwed) => LogBookingCancelled(_logger, bookingId, refundOwed ?? 0);
+    public void BookingCancelled(Guid bookingId, long? refundOwed)
+    {
+        metrics.BookingMoved("cancelled");
+        LogBookingCancelled(_logger, bookingId, refundOwed ?? 0);
+    }
 
-    public void PaymentStarted(Guid paymentId, Guid bookingId, string gateway, string orderId, long amount, string currency) =>
+    public void PaymentStarted(Guid paymentId, Guid bookingId, string gateway, string orderId, long amount, string currency)
+    {
+        metrics.PaymentSettled("started");
         LogPaymentStarted(_logger, paymentId, bookingId, gateway, orderId, amount, currency);
+    }
 
-    public void PaymentCaptured(Guid paymentId, Guid bookingId) => LogPaymentCaptured(_logger, paymentId, bookingId);
+    public void PaymentCaptured(Guid paymentId, Guid bookingId)
+    {
+        metrics.PaymentSettled("captured");
+        LogPaymentCaptured(_logger, paymentId, bookingId);
+    }
 
-    public void PaymentFailed(Guid paymentId, Guid bookingId) => LogPaymentFailed(_logger, paymentId, bookingId);
+    public void PaymentFailed(Guid paymentId, Guid bookingId)
+    {
+        metrics.PaymentSettled("failed");
+        LogPaymentFailed(_logger, paymentId, bookingId);
+    }
 
-    public void RefundOwed(Guid paymentId, Guid bookingId, long amount) => LogRefundOwed(_logger, paymentId, bookingId, amount);
+    public void RefundOwed(Guid paymentId, Guid bookingId, long amount)
+    {
+        metrics.PaymentSettled("refund_owed");
+        LogRefundOwed(_logger, paymentId, bookingId, amount);
+    }
 
-    public void RefundCompleted(Guid paymentId, Guid bookingId, string? refundId) => LogRefundCompleted(_logger, paymentId, bookingId, refundId);
+    public void RefundCompleted(Guid paymentId, Guid bookingId, string? refundId)
+    {
+        metrics.PaymentSettled("refunded");
+        LogRefundCompleted(_logger, paymentId, bookingId, refundId);
+    }
 
     public void TicketAdmitted(Guid ticketId, Guid bookingId, Guid showId, Guid scannedBy) =>
         LogTicketAdmitted(_logger, ticketId, bookingId, showId, scannedBy);

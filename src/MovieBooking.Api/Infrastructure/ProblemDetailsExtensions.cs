@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,7 +15,9 @@ public static class ProblemDetailsExtensions
             var problem = context.ProblemDetails;
             problem.Type ??= ClientWording.ProblemType(problem.Status);
             problem.Instance ??= context.HttpContext.Request.Path;
-            problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+            // The W3C trace id of the request (the one a caller's traceparent carried, when it sent one), so an answer
+            // leads to the request's log lines and its trace.
+            problem.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier;
         });
         // Binding failures (malformed JSON, a query value of the wrong type) are raised in every environment so
         // that the answer can say what was wrong, not only that something was.

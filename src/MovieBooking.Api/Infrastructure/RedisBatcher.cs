@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using StackExchange.Redis;
 
 namespace MovieBooking.Api.Infrastructure;
@@ -14,7 +15,7 @@ namespace MovieBooking.Api.Infrastructure;
 /// Commands leave in the order they were queued, so a caller's commands reach Redis in the order it issued them, as
 /// they do on one connection without batching.
 /// </summary>
-internal sealed class RedisBatcher(IConnectionMultiplexer redis) : IThreadPoolWorkItem
+internal sealed class RedisBatcher(IConnectionMultiplexer redis, ServiceMetrics? metrics = null) : IThreadPoolWorkItem
 {
     private readonly ConcurrentQueue<IQueued> _queue = new();
 
@@ -54,11 +55,15 @@ internal sealed class RedisBatcher(IConnectionMultiplexer redis) : IThreadPoolWo
             }
 
             var batch = redis.GetDatabase().CreateBatch();
+            var oldest = 0L;
             while (_queue.TryDequeue(out var queued))
             {
+                oldest = oldest == 0 ? queued.QueuedAt : oldest;
                 queued.AddTo(batch);
                 sent.Add(queued);
             }
+
+            metrics?.BatchSent("redis", sent.Count, Stopwatch.GetElapsedTime(oldest));
 
             try
             {
@@ -79,6 +84,9 @@ internal sealed class RedisBatcher(IConnectionMultiplexer redis) : IThreadPoolWo
 
     private interface IQueued
     {
+        /// <summary>When it was queued (a <see cref="Stopwatch"/> timestamp).</summary>
+        long QueuedAt { get; }
+
         void AddTo(IBatch batch);
 
         /// <summary>Lets the caller wait for the answer, or gives it the error that kept the batch from being sent.</summary>
@@ -89,6 +97,8 @@ internal sealed class RedisBatcher(IConnectionMultiplexer redis) : IThreadPoolWo
     private sealed class Queued<T>(Func<IBatch, Task<T>> command) : TaskCompletionSource<Task<T>>, IQueued
     {
         private Task<T>? _sent;
+
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
 
         public void AddTo(IBatch batch)
         {

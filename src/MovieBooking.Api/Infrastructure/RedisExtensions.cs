@@ -62,8 +62,36 @@ internal sealed class RedisConnector(ConfigurationOptions options) : IHostedServ
     public IConnectionMultiplexer Multiplexer =>
         _multiplexer ?? throw new InvalidOperationException("Redis is used before the service started.");
 
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        _multiplexer ??= await ConnectionMultiplexer.ConnectAsync(options);
+    private readonly List<Action<IConnectionMultiplexer>> _whenConnected = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_multiplexer is not null)
+        {
+            return;
+        }
+
+        _multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
+        lock (_whenConnected)
+        {
+            _whenConnected.ForEach(action => action(_multiplexer));
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the connection once it is made (at once, if it is).</summary>
+    public void WhenConnected(Action<IConnectionMultiplexer> action)
+    {
+        lock (_whenConnected)
+        {
+            if (_multiplexer is null)
+            {
+                _whenConnected.Add(action);
+                return;
+            }
+        }
+
+        action(_multiplexer);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -44,7 +44,9 @@ public sealed class SeatEventsResult(Guid showId, long? lastEventId, SeatFeeds f
         ArgumentNullException.ThrowIfNull(httpContext);
         var stopping = httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping);
+        var metrics = httpContext.RequestServices.GetRequiredService<ServiceMetrics>();
         var feed = await feeds.AcquireAsync(showId);
+        metrics.SeatStreamOpened();
         try
         {
             var (watcher, initial, resume) = feed.Join(lastEventId);
@@ -75,6 +77,7 @@ public sealed class SeatEventsResult(Guid showId, long? lastEventId, SeatFeeds f
         }
         finally
         {
+            metrics.SeatStreamClosed();
             feeds.Release(showId, feed);
         }
     }

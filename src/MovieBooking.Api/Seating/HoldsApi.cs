@@ -63,6 +63,7 @@ public static partial class HoldsApi
         ShowFactsCache shows,
         IOptions<BookingOptions> options,
         SeatChangeFeed changes,
+        ServiceMetrics metrics,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -86,6 +87,7 @@ public static partial class HoldsApi
         var now = time.GetUtcNow();
         if (!show.IsBookableAt(now))
         {
+            metrics.HoldAnswered(new HoldOutcome.ShowNotBookable());
             return NotBookable();
         }
 
@@ -93,6 +95,7 @@ public static partial class HoldsApi
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((now + options.Value.HoldTtl).ToUnixTimeMilliseconds());
         var hold = new Hold(Guid.CreateVersion7(), showId, user.Id, [], expiresAt);
         var outcome = await selection.HoldAsync(store, show, wish, new HoldRequest(hold, now, options.Value.MaxSeatsPerUser), cancellationToken);
+        metrics.HoldAnswered(outcome);
         if (outcome is HoldOutcome.Granted)
         {
             changes.SeatsChanged(showId, announced: store.AnnouncesHoldsAndReleases);
