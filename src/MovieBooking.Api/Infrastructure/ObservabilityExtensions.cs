@@ -27,6 +27,12 @@ public sealed class ObservabilityOptions
     /// </summary>
     public int? MetricsPort { get; set; }
 
+    /// <summary>
+    /// The share of requests traced (0 to 1) when the caller did not decide: a request whose <c>traceparent</c> says
+    /// sampled is always traced, one that says not sampled never is. A tenth by default, so tracing costs little under load.
+    /// </summary>
+    public double TraceSampleRatio { get; set; } = 0.1;
+
     /// <summary>The service's name in traces and metrics.</summary>
     public string ServiceName { get; set; } = "movie-booking";
 
@@ -54,11 +60,16 @@ public static class ObservabilityExtensions
         }
         catch (InvalidOperationException exception)
         {
-            throw new SettingException($"Observability:MetricsPort must be a TCP port number: {exception.InnerException?.Message ?? exception.Message}", exception);
+            // The binder's message names the setting and the type it should have.
+            throw new SettingException(exception.Message, exception);
         }
 
         builder.Services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.Section);
         var otlp = OtlpEndpointOf(options);
+        if (options.TraceSampleRatio is < 0 or > 1 or double.NaN)
+        {
+            throw new SettingException($"Observability:TraceSampleRatio is a share between 0 and 1, not {options.TraceSampleRatio.ToString(CultureInfo.InvariantCulture)}.");
+        }
         if (!options.Exports)
         {
             return builder;
@@ -98,6 +109,7 @@ public static class ObservabilityExtensions
         if (otlp is not null)
         {
             telemetry.WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
                 .AddAspNetCoreInstrumentation(instrumentation => instrumentation.Filter = context => !IsScrape(context))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()

@@ -24,11 +24,16 @@ public sealed class ObservabilityProcessTests
         await service.WaitUntilReadyAsync();
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
 
-        // A caller's traceparent makes the request part of the caller's trace; the problem names that trace.
-        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        // A caller's traceparent makes the request part of the caller's trace; the problem names that trace. The caller
+        // is an activity of its own, as HttpClient writes the current activity's traceparent when something in this test
+        // process listens to it (another test's tracer does).
+        var caller = ActivityTraceId.CreateRandom();
+        var traceId = caller.ToHexString();
+        using var activity = new Activity("caller").SetParentId(caller, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"api/shows/{Guid.NewGuid()}/seats", UriKind.Relative));
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("traceparent", $"00-{traceId}-{activity.SpanId.ToHexString()}-01");
         using var response = await http.SendAsync(request);
+        activity.Stop();
         var problem = await response.ReadProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(traceId, problem.GetProperty("traceId").GetString());
 
@@ -58,6 +63,7 @@ public sealed class ObservabilityProcessTests
     [InlineData("Observability__OtlpProtocol", "udp", "Observability:OtlpProtocol")]
     [InlineData("Observability__MetricsPort", "70000", "Observability:MetricsPort")]
     [InlineData("Observability__MetricsPort", "metrics", "Observability:MetricsPort")]
+    [InlineData("Observability__TraceSampleRatio", "2", "Observability:TraceSampleRatio")]
     public async Task A_bad_observability_setting_stops_the_start_with_one_line_naming_it(string variable, string value, string named)
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string> { [variable] = value });
