@@ -91,8 +91,9 @@ public static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceInstanceId: Environment.MachineName))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ServiceMetrics.MeterName)
-                    .AddAspNetCoreInstrumentation()
+                // ASP.NET Core's hosting meter gives request rate, errors and duration per route; its other meters
+                // (Kestrel, routing, rate limiting) measure every request again and are left out for their cost.
+                metrics.AddMeter(ServiceMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Diagnostics")
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddMeter("Npgsql");
