@@ -92,7 +92,7 @@ public static class ObservabilityExtensions
             .WithMetrics(metrics =>
             {
                 // ASP.NET Core's hosting meter gives request rate, errors and duration per route; its other meters
-                // (Kestrel, routing, rate limiting) measure every request again and are left out for their cost.
+                // (Kestrel, routing, rate limiting) measure every request again for nothing this service promises.
                 metrics.AddMeter(ServiceMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Diagnostics")
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
