@@ -9,10 +9,19 @@ function nextDays(count) {
   return Array.from({ length: count }, (_, i) => new Date(today.getTime() + i * 86400000).toISOString().slice(0, 10));
 }
 
+// Late in the evening today's shows have all begun: the page opens on the first day that still has some.
+async function firstDayWithShows(cityId, days) {
+  for (const day of days) {
+    const found = await getJson(`/api/cities/${cityId}/movies?${new URLSearchParams({ date: day, pageSize: '1' })}`);
+    if (found.items.length > 0) return day;
+  }
+  return days[0];
+}
+
 export async function render(main, { query, app }) {
   const city = app.cities.find(c => c.id === app.cityId);
   const days = nextDays(7);
-  const date = days.includes(query.get('date')) ? query.get('date') : days[0];
+  const date = days.includes(query.get('date')) ? query.get('date') : await firstDayWithShows(app.cityId, days);
   const language = query.get('language') ?? '';
   const genre = query.get('genre') ?? '';
   document.title = `Movies in ${city?.name ?? 'your city'} · Movie tickets`;
