@@ -311,58 +311,46 @@ async Task<IReadOnlyList<string>> PaymentAsync(string name, bool extras)
 // uses the first shows; the recorded window gets fresh ones, twice as many seats as the warm-up's pace would take.
 async Task<ScenarioResult> RunPurchasesAsync(string name, ShowPool shows, Func<int, Recorder, string, string, Task> purchase)
 {
-    // The warm-up buys through rounds of 8 fresh shows for as long as it lasts; the recorded windows then buy from shows
+    // The warm-up buys through rounds of 8 fresh shows for as long as it lasts; the recorded window then buys from shows
     // made beforehand, twice as many seats as the pace of the warm-up's second half would take (the first half runs
-    // slower while the service's code is being compiled), and run out only if the pace doubles. Each connection keeps
-    // its place (shows, show, seat) from one window to the next, but a purchase takes long enough (up to a second under
-    // this load) that the ends of short windows would cost a good part of their rate: one window, health around it,
-    // each once the confirmations' emails are sent (the service sends them in the background, and health measured while
-    // it does would be measured on a busy service).
+    // slower while the service's code is being compiled), and runs out only if the pace doubles. A purchase takes long
+    // enough (up to a second under this load) that the ends of short windows would cost a good part of their rate: one
+    // window, health around it, each once the confirmations' emails are sent (the service sends them in the
+    // background, and health measured while it does would be measured on a busy service).
     const int WarmupShows = 8;
     var recording = options.Warmup <= TimeSpan.Zero;
     Recorder? warming = null;
     var halfway = Task.Delay(options.Warmup / 2).ContinueWith(_ => (At: Stopwatch.GetTimestamp(), Seats: warming?.Step("hold").Requests ?? 0), TaskScheduler.Default);
     await shows.ReplaceAsync(WarmupShows);
-    var places = Enumerable.Repeat((Shows: shows.Current, Show: 0, Seat: 0), options.Connections).ToArray();
     var result = await TimedAsync(name, rounds: 1, async (worker, recorder, stop) =>
     {
         warming ??= recording ? null : recorder;
-        var seats = BenchApi.SeatsOf(worker, options.Connections);
-        var (current, show, seat) = places[worker];
-        try
+        for (var current = shows.Current; ; current = await shows.NextAsync(current, WarmupShows))
         {
-            while (!stop.IsCancellationRequested)
+            foreach (var show in current)
             {
-                if (seat == seats.Length)
+                foreach (var seat in BenchApi.SeatsOf(worker, options.Connections))
                 {
-                    (show, seat) = (show + 1, 0);
-                }
-
-                if (show == current.Count)
-                {
-                    if (recording)
+                    if (stop.IsCancellationRequested)
                     {
-                        Interlocked.Increment(ref recorder.RanOut);
                         return;
                     }
 
-                    (current, show) = (await shows.NextAsync(current, WarmupShows), 0);
+                    await purchase(worker, recorder, show, seat);
                 }
-
-                await purchase(worker, recorder, current[show], seats[seat]);
-                seat++;
             }
-        }
-        finally
-        {
-            places[worker] = (current, show, seat);
+
+            if (recording)
+            {
+                Interlocked.Increment(ref recorder.RanOut);
+                return;
+            }
         }
     }, async warm =>
     {
         var (at, seats) = await halfway;
         var seatsPerSecond = (warm.Recorder.Step("hold").Requests - seats) / Stopwatch.GetElapsedTime(at).TotalSeconds;
         await shows.ReplaceAsync((int)Math.Ceiling(seatsPerSecond * options.Duration.TotalSeconds * 2 / seatIds.Length) + 1);
-        Array.Fill(places, (shows.Current, 0, 0));
         recording = true;
     }, OutboxSentAsync);
     Check(result.Recorder.RanOut == 0, $"{name}: the seats lasted the recorded window ({result.Recorder.RanOut} connections ran out)");

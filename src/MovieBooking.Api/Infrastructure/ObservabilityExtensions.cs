@@ -70,6 +70,7 @@ public static class ObservabilityExtensions
         {
             throw new SettingException($"Observability:TraceSampleRatio is a share between 0 and 1, not {options.TraceSampleRatio.ToString(CultureInfo.InvariantCulture)}.");
         }
+
         if (!options.Exports)
         {
             return builder;
