@@ -326,3 +326,5 @@ public sealed class SqliteBookingsApiTests(SqliteAppFixture fixture) : BookingsA
 public sealed class PostgresBookingsApiTests(PostgresAppFixture fixture) : BookingsApiTests(fixture), IClassFixture<PostgresAppFixture>;
 
 public sealed class RedisBookingsApiTests(RedisAppFixture fixture) : BookingsApiTests(fixture), IClassFixture<RedisAppFixture>;
+
+public sealed class RedisClusterBookingsApiTests(RedisClusterAppFixture fixture) : BookingsApiTests(fixture), IClassFixture<RedisClusterAppFixture>;

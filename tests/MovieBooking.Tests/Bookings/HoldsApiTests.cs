@@ -423,3 +423,5 @@ public sealed class SqliteHoldsApiTests(SqliteAppFixture fixture) : HoldsApiTest
 public sealed class PostgresHoldsApiTests(PostgresAppFixture fixture) : HoldsApiTests(fixture), IClassFixture<PostgresAppFixture>;
 
 public sealed class RedisHoldsApiTests(RedisAppFixture fixture) : HoldsApiTests(fixture), IClassFixture<RedisAppFixture>;
+
+public sealed class RedisClusterHoldsApiTests(RedisClusterAppFixture fixture) : HoldsApiTests(fixture), IClassFixture<RedisClusterAppFixture>;

@@ -5,10 +5,10 @@ using StackExchange.Redis;
 namespace MovieBooking.Tests.Bookings;
 
 /// <summary>The database settles sales even when Redis loses every key.</summary>
-public sealed class RedisLossTests(RedisAppFixture fixture) : BookingsApiTestsBase(fixture), IClassFixture<RedisAppFixture>
+public abstract class RedisLossTests(AppFixture fixture) : BookingsApiTestsBase(fixture)
 {
     private readonly MovieBookingApp _app = fixture.App;
-    private readonly RedisServer _redis = fixture.Redis;
+    private readonly string _redis = fixture.Settings["Redis:Configuration"]!;
 
     [Fact]
     public async Task Redis_flushed_between_hold_and_sale_still_sells_a_seat_once()
@@ -70,7 +70,7 @@ public sealed class RedisLossTests(RedisAppFixture fixture) : BookingsApiTestsBa
         }
 
         // As if the cancellation failed after its commit, before Redis heard the seat was free: Redis still says sold.
-        await using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis))
         {
             await redis.GetDatabase().SetAddAsync($"{{show:{show}}}:sold", "A4");
         }
@@ -109,9 +109,16 @@ public sealed class RedisLossTests(RedisAppFixture fixture) : BookingsApiTestsBa
         Assert.Equal(2, map.Values.Count(status => status == "HELD"));
     }
 
+    /// <summary>Every master forgets every key, as after a restart without persistence.</summary>
     private async Task FlushAsync()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{_redis.Configuration},allowAdmin=true");
-        await redis.GetServer(_redis.Configuration).FlushAllDatabasesAsync();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{_redis},allowAdmin=true");
+        var masters = redis.GetServers().Where(server => server.IsConnected && !server.IsReplica).ToList();
+        Assert.NotEmpty(masters);
+        await Task.WhenAll(masters.Select(server => server.FlushAllDatabasesAsync()));
     }
 }
+
+public sealed class RedisServerLossTests(RedisAppFixture fixture) : RedisLossTests(fixture), IClassFixture<RedisAppFixture>;
+
+public sealed class RedisClusterLossTests(RedisClusterAppFixture fixture) : RedisLossTests(fixture), IClassFixture<RedisClusterAppFixture>;

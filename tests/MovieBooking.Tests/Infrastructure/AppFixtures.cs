@@ -139,3 +139,27 @@ public sealed class RedisAppFixture : AppFixture
         await _database.DropSettingsAsync();
     }
 }
+
+/// <summary>Holds in a throwaway Redis Cluster (three masters, a replica each), sales settled in a fresh PostgreSQL database.</summary>
+public sealed class RedisClusterAppFixture : AppFixture
+{
+    private readonly PostgresAppFixture _database = new();
+
+    public RedisCluster Cluster { get; } = new();
+
+    public override string StoreName => "Redis Cluster";
+
+    protected override async Task<Dictionary<string, string?>> CreateDatabaseAsync()
+    {
+        await Cluster.StartAsync();
+        var settings = await _database.CreateSettingsAsync();
+        settings["Redis:Configuration"] = Cluster.Configuration;
+        return settings;
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        await Cluster.DisposeAsync();
+        await _database.DropSettingsAsync();
+    }
+}

@@ -2,11 +2,10 @@ using MovieBooking.Servers;
 
 namespace MovieBooking.Tests.Infrastructure;
 
-/// <summary>Two instances over one database; with Redis when <paramref name="withRedis"/> is set.</summary>
-public abstract class TwoInstancesOfOneDatabase(bool withRedis) : IAsyncLifetime
+/// <summary>Two instances over one database, and over one Redis where a subclass starts one.</summary>
+public abstract class TwoInstancesOfOneDatabase : IAsyncLifetime
 {
     private readonly PostgresAppFixture _database = new();
-    private readonly RedisServer _redis = new();
 
     public MovieBookingApp First { get; private set; } = null!;
 
@@ -20,10 +19,9 @@ public abstract class TwoInstancesOfOneDatabase(bool withRedis) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var settings = await _database.CreateSettingsAsync();
-        if (withRedis)
+        if (await StartRedisAsync() is { } redis)
         {
-            await _redis.StartAsync();
-            settings["Redis:Configuration"] = _redis.Configuration;
+            settings["Redis:Configuration"] = redis;
         }
 
         First = new MovieBookingApp(new Dictionary<string, string?>(settings) { ["Seed:Demo"] = "true" });
@@ -36,12 +34,41 @@ public abstract class TwoInstancesOfOneDatabase(bool withRedis) : IAsyncLifetime
     {
         await First.DisposeAsync();
         await Second.DisposeAsync();
-        await _redis.DisposeAsync();
+        await StopRedisAsync();
         await _database.DropSettingsAsync();
     }
+
+    /// <summary>Starts the Redis both instances share and returns its configuration; null runs them without Redis.</summary>
+    protected virtual Task<string?> StartRedisAsync() => Task.FromResult<string?>(null);
+
+    protected virtual ValueTask StopRedisAsync() => ValueTask.CompletedTask;
 }
 
-public sealed class TwoInstancesWithRedis() : TwoInstancesOfOneDatabase(withRedis: true);
+public sealed class TwoInstancesWithRedis : TwoInstancesOfOneDatabase
+{
+    private readonly RedisServer _redis = new();
 
-public sealed class TwoInstancesWithoutRedis() : TwoInstancesOfOneDatabase(withRedis: false);
+    protected override async Task<string?> StartRedisAsync()
+    {
+        await _redis.StartAsync();
+        return _redis.Configuration;
+    }
+
+    protected override ValueTask StopRedisAsync() => _redis.DisposeAsync();
+}
+
+public sealed class TwoInstancesWithRedisCluster : TwoInstancesOfOneDatabase
+{
+    private readonly RedisCluster _cluster = new();
+
+    protected override async Task<string?> StartRedisAsync()
+    {
+        await _cluster.StartAsync();
+        return _cluster.Configuration;
+    }
+
+    protected override ValueTask StopRedisAsync() => _cluster.DisposeAsync();
+}
+
+public sealed class TwoInstancesWithoutRedis : TwoInstancesOfOneDatabase;
 

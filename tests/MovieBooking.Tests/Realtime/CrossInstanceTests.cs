@@ -6,7 +6,7 @@ using MovieBooking.Tests.Infrastructure;
 namespace MovieBooking.Tests.Realtime;
 
 /// <summary>Two instances of the service over one PostgreSQL database and one Redis, as they run behind a load balancer.</summary>
-public sealed class CrossInstanceTests(TwoInstancesWithRedis fixture) : IClassFixture<TwoInstancesWithRedis>
+public abstract class CrossInstanceTests(TwoInstancesOfOneDatabase fixture)
 {
     private readonly HttpClient _first = fixture.First.CreateClient();
     private readonly HttpClient _second = fixture.Second.CreateClient();
@@ -120,5 +120,9 @@ public sealed class CrossInstanceTests(TwoInstancesWithRedis fixture) : IClassFi
         using var response = await client.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds });
         return await response.ReadJsonAsync(HttpStatusCode.Created);
     }
-
 }
+
+public sealed class CrossInstanceWithRedisTests(TwoInstancesWithRedis fixture) : CrossInstanceTests(fixture), IClassFixture<TwoInstancesWithRedis>;
+
+public sealed class CrossInstanceWithRedisClusterTests(TwoInstancesWithRedisCluster fixture)
+    : CrossInstanceTests(fixture), IClassFixture<TwoInstancesWithRedisCluster>;
