@@ -95,15 +95,52 @@ public sealed class PostgresServer
         }
 
         await ExternalProcess.RunAsAsync(user, initdb, ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+        var server = await StartClusterAsync(pgCtl, user, root, data);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(root, user);
+        return server;
+    }
+
+    /// <summary>
+    /// A hot-standby streaming replica of this (private) server on a free port of its own: a base backup of the
+    /// primary that follows its WAL. It is stopped when the test run ends, or earlier with <see cref="StopAsync"/>.
+    /// </summary>
+    public async Task<PostgresServer> StartReplicaAsync()
+    {
+        var pgCtl = _pgCtl ?? throw new InvalidOperationException("A replica is started only beside a server the tests started.");
+        var primary = new NpgsqlConnectionStringBuilder(AdminConnectionString);
+        var root = Path.Combine(Path.GetTempPath(), $"moviebooking-pg-replica-{Guid.NewGuid():N}");
+        var data = Path.Combine(root, "data");
+        Directory.CreateDirectory(root);
+        if (_user is not null)
+        {
+            await ExternalProcess.RunAsync("chown", [_user, root]);
+        }
+
+        // -R writes standby.signal and primary_conninfo: started on this copy, PostgreSQL follows the primary.
+        // pg_basebackup sits beside the real pg_ctl (PATH may hold only links to a few of PostgreSQL's programs).
+        var bin = Path.GetDirectoryName(File.ResolveLinkTarget(pgCtl, returnFinalTarget: true)?.FullName ?? pgCtl)!;
+        await ExternalProcess.RunAsAsync(_user, Path.Combine(bin, "pg_basebackup"),
+            ["-h", primary.Host!, "-p", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", primary.Username!,
+             "-D", data, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"]);
+        var replica = await StartClusterAsync(pgCtl, _user, root, data);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => replica.Stop(root, _user);
+        return replica;
+    }
+
+    /// <summary>A connection string to <paramref name="database"/> on this server (a primary's database on its replica).</summary>
+    public string ConnectionStringTo(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, Pooling = true }.ConnectionString;
+
+    /// <summary>Starts an initialised data directory on a free loopback port, trying another port if one is taken.</summary>
+    private static async Task<PostgresServer> StartClusterAsync(string pgCtl, string? user, string root, string data)
+    {
         var log = Path.Combine(root, "server.log");
-        int port;
-        string[] settings;
         for (var attempt = 1; ; attempt++)
         {
             // Chosen just before the start; a free port can still be taken meanwhile (as the local port of a connection
             // the tests open), and then the start is tried again on another.
-            port = ExternalProcess.FreeTcpPort();
-            settings =
+            var port = ExternalProcess.FreeTcpPort();
+            string[] settings =
             [
                 $"-p {port}", $"-k {root}", "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c synchronous_commit=off",
                 "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=128MB",
@@ -111,23 +148,19 @@ public sealed class PostgresServer
             try
             {
                 await ExternalProcess.RunAsAsync(user, pgCtl, ["-D", data, "-l", log, "-w", "-o", string.Join(' ', settings), "start"]);
-                break;
+                return new PostgresServer(
+                    $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=30", data, pgCtl)
+                {
+                    _user = user,
+                    _log = log,
+                    _settings = settings,
+                };
             }
             catch (InvalidOperationException) when (attempt < 3 && File.ReadAllText(log).Contains("could not bind", StringComparison.Ordinal))
             {
                 File.Delete(log);
             }
         }
-
-        var server = new PostgresServer(
-            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=30", data, pgCtl)
-        {
-            _user = user,
-            _log = log,
-            _settings = settings,
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(root, user);
-        return server;
     }
 
     private void Stop(string root, string? user)

@@ -34,6 +34,9 @@ public static class BookingExtensions
         services.AddSingleton<SeatMapCache>();
         services.AddSingleton<SeatChangeFeed>();
         services.AddScoped<SeatMapReader>();
+        // Seat-map snapshots may come from the read replica; the live stream's snapshots and staff's door lists do not.
+        services.AddKeyedScoped<SeatMapReader>(ReadReplica.Key, (sp, key) =>
+            new SeatMapReader(sp.GetRequiredKeyedService<MovieBookingDb>(key), sp.GetRequiredService<IHoldStore>()));
         services.AddSingleton<WriteGate>();
         services.AddSingleton<SqliteGroupCommit>();
         services.AddSingleton<PostgresPipeline>();

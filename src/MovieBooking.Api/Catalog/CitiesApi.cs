@@ -77,14 +77,14 @@ public static class CitiesApi
         ApiProblems.Conflict("Slug already used", $"Another city has the slug '{slug}'.");
 
     private static Task<PagedList<CityResponse>> ListCitiesAsync(
-        [AsParameters] PageRequest page, MovieBookingDb db, CancellationToken cancellationToken) =>
+        [AsParameters] PageRequest page, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken) =>
         db.Cities.AsNoTracking()
             .OrderBy(c => c.Name)
             .Select(CatalogProjections.City)
             .ToPageAsync(page, cancellationToken);
 
     private static async Task<Results<Ok<CityResponse>, ProblemHttpResult>> GetCityAsync(
-        Guid cityId, MovieBookingDb db, CancellationToken cancellationToken)
+        Guid cityId, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken)
     {
         var city = await db.Cities.AsNoTracking()
             .Where(c => c.Id == cityId)
@@ -97,7 +97,7 @@ public static class CitiesApi
         Guid cityId,
         [AsParameters] ShowFilter filter,
         [AsParameters] PageRequest page,
-        MovieBookingDb db,
+        [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db,
         TimeProvider time,
         CancellationToken cancellationToken)
     {

@@ -116,7 +116,7 @@ public static class MoviesApi
     }
 
     private static Task<PagedList<MovieResponse>> ListMoviesAsync(
-        [AsParameters] MovieFilter filter, [AsParameters] PageRequest page, MovieBookingDb db, CancellationToken cancellationToken) =>
+        [AsParameters] MovieFilter filter, [AsParameters] PageRequest page, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken) =>
         db.Movies.AsNoTracking()
             .SpokenIn(filter.Language)
             .InGenre(filter.Genre)
@@ -125,7 +125,7 @@ public static class MoviesApi
             .ToPageAsync(page, cancellationToken);
 
     private static async Task<Results<Ok<MovieResponse>, ProblemHttpResult>> GetMovieAsync(
-        Guid movieId, MovieBookingDb db, CancellationToken cancellationToken)
+        Guid movieId, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken)
     {
         var movie = await db.Movies.AsNoTracking()
             .Where(m => m.Id == movieId)
@@ -137,7 +137,7 @@ public static class MoviesApi
     private static async Task<Results<Ok<List<TheatreShows>>, ProblemHttpResult>> ListShowsAsync(
         Guid movieId,
         [AsParameters] MovieShowsFilter filter,
-        MovieBookingDb db,
+        [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db,
         TimeProvider time,
         IOptions<CatalogOptions> catalog,
         CancellationToken cancellationToken)

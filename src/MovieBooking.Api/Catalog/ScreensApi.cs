@@ -34,7 +34,7 @@ public static class ScreensApi
     }
 
     private static async Task<Results<Ok<ScreenResponse>, ProblemHttpResult>> GetScreenAsync(
-        Guid screenId, MovieBookingDb db, CancellationToken cancellationToken)
+        Guid screenId, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken)
     {
         var screen = await db.Screens.AsNoTracking().Include(s => s.Seats).FirstOrDefaultAsync(s => s.Id == screenId, cancellationToken);
         return screen is null ? ApiProblems.NotFound("Screen", screenId) : TypedResults.Ok(ToResponse(screen));

@@ -18,7 +18,7 @@ public static class ShowsApi
     }
 
     private static async Task<Results<Ok<ShowResponse>, ProblemHttpResult>> GetShowAsync(
-        Guid showId, MovieBookingDb db, CancellationToken cancellationToken)
+        Guid showId, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken)
     {
         var show = await db.Shows.AsNoTracking()
             .Where(s => s.Id == showId)

@@ -110,7 +110,7 @@ public static class TheatresApi
     }
 
     private static Task<PagedList<TheatreResponse>> ListTheatresAsync(
-        [AsParameters] TheatreFilter filter, [AsParameters] PageRequest page, MovieBookingDb db, CancellationToken cancellationToken)
+        [AsParameters] TheatreFilter filter, [AsParameters] PageRequest page, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken)
     {
         var theatres = db.Theatres.AsNoTracking();
         if (filter.CityId is { } cityId)
@@ -122,7 +122,7 @@ public static class TheatresApi
     }
 
     private static async Task<Results<Ok<TheatreDetailResponse>, ProblemHttpResult>> GetTheatreAsync(
-        Guid theatreId, MovieBookingDb db, CancellationToken cancellationToken)
+        Guid theatreId, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken)
     {
         var theatre = await db.Theatres.AsNoTracking()
             .Where(t => t.Id == theatreId)

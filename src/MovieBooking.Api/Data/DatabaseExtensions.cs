@@ -18,8 +18,17 @@ public static class DatabaseExtensions
         services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.Section)
             .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString("Default") ?? "")
+            {
+                options.ConnectionString = configuration.GetConnectionString("Default") ?? "";
+                options.ReplicaConnectionString = configuration.GetConnectionString("Replica") is { } replica && !string.IsNullOrWhiteSpace(replica)
+                    ? replica
+                    : null;
+            })
             .ValidateDataAnnotations()
+            .Validate(options => options.ReplicaConnectionString is null || options.Provider == DatabaseProvider.Postgres,
+                "ConnectionStrings:Replica is a PostgreSQL streaming replica; it needs Database:Provider=Postgres.")
+            .Validate(options => options.ReplicaConnectionString is null || IsConnectionString(options.ReplicaConnectionString),
+                "ConnectionStrings:Replica is not a valid PostgreSQL connection string (Host=…;Database=…).")
             .ValidateOnStart();
         services.AddOptions<SeedOptions>()
             .BindConfiguration(SeedOptions.Section)
@@ -64,9 +73,61 @@ public static class DatabaseExtensions
             return db;
         });
 
+        AddReadReplica(builder);
         services.AddHostedService<DatabaseInitializer>();
         services.AddHealthChecks().AddDbContextCheck<MovieBookingDb>("database", tags: [HealthTags.Ready]);
         return builder;
+    }
+
+    /// <summary>
+    /// The read replica, when <c>ConnectionStrings:Replica</c> is set (PostgreSQL only): its context, the lag sampler on
+    /// instances that serve the API, and the keyed <see cref="MovieBookingDb"/> (<see cref="ReadReplica.Key"/>) that
+    /// catalogue reads ask for. Without a replica that key answers the primary's context.
+    /// </summary>
+    private static void AddReadReplica(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var replica = builder.Configuration.GetConnectionString("Replica");
+        services.AddSingleton(sp => new ReadReplica(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedScoped<MovieBookingDb>(ReadReplica.Key, (sp, _) =>
+            sp.GetRequiredService<ReadReplica>().For(sp, sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User));
+        if (string.IsNullOrWhiteSpace(replica))
+        {
+            return;
+        }
+
+        services.AddDbContextPool<PostgresReplicaDb>((sp, options) =>
+            options.UseNpgsql(ReplicaConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ReplicaConnectionString!), npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+                .UseSnakeCaseNamingConvention()
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+                .ConfigureWarnings(warnings => ExpectedFailuresQuietly(warnings))
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
+        services.AddSingleton<ReplicaLagSampler>();
+        if (builder.ServesApi())
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<ReplicaLagSampler>());
+        }
+    }
+
+    private static bool IsConnectionString(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The primary's defaults, and every transaction read only, so a write sent there by mistake fails loudly.</summary>
+    private static string ReplicaConnectionString(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString(connectionString));
+        builder.Options = $"{builder.Options} -c default_transaction_read_only=on".Trim();
+        return builder.ConnectionString;
     }
 
     /// <summary>

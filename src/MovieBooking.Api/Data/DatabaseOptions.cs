@@ -8,7 +8,10 @@ public enum DatabaseProvider
     Postgres,
 }
 
-/// <summary>Bound from <c>Database</c>; the connection string itself is <c>ConnectionStrings:Default</c>.</summary>
+/// <summary>
+/// Bound from <c>Database</c>; the connection strings themselves are <c>ConnectionStrings:Default</c> (the primary) and
+/// <c>ConnectionStrings:Replica</c> (an optional PostgreSQL streaming replica for reads that may lag).
+/// </summary>
 public sealed class DatabaseOptions
 {
     public const string Section = "Database";
@@ -18,6 +21,13 @@ public sealed class DatabaseOptions
 
     [Required(ErrorMessage = "ConnectionStrings:Default is required.")]
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>A read-only connection to a streaming replica of the primary; empty = every read on the primary.</summary>
+    public string? ReplicaConnectionString { get; set; }
+
+    /// <summary>How far the replica may lag before the reads it serves go back to the primary.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Database:ReplicaMaxLag must be between 00:00:00 and 00:10:00.")]
+    public TimeSpan ReplicaMaxLag { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>Bound from <c>Seed</c>.</summary>

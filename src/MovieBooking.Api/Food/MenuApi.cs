@@ -66,7 +66,7 @@ public static class MenuApi
     }
 
     private static async Task<Results<Ok<List<MenuItemResponse>>, ProblemHttpResult>> GetTheatreMenuAsync(
-        Guid theatreId, MovieBookingDb db, CancellationToken cancellationToken)
+        Guid theatreId, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, CancellationToken cancellationToken)
     {
         if (!await db.Theatres.AnyAsync(t => t.Id == theatreId, cancellationToken))
         {
@@ -79,7 +79,7 @@ public static class MenuApi
     }
 
     private static async Task<Results<Ok<List<ShowMenuItem>>, ProblemHttpResult>> GetShowMenuAsync(
-        Guid showId, MovieBookingDb db, FoodService food, TimeProvider time, CancellationToken cancellationToken)
+        Guid showId, [FromKeyedServices(ReadReplica.Key)] MovieBookingDb db, FoodService food, TimeProvider time, CancellationToken cancellationToken)
     {
         var theatreId = await db.Shows.Where(s => s.Id == showId).Select(s => (Guid?)s.Screen!.TheatreId).FirstOrDefaultAsync(cancellationToken);
         if (theatreId is null)

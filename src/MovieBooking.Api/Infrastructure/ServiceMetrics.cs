@@ -20,6 +20,7 @@ public sealed class ServiceMetrics
     private readonly Histogram<double> _batchWait;
     private readonly UpDownCounter<long> _seatStreams;
     private OutboxSample _outbox = new(0, 0);
+    private System.Runtime.CompilerServices.StrongBox<double>? _replicaLag;
 
     public ServiceMetrics(IMeterFactory meters)
     {
@@ -42,6 +43,8 @@ public sealed class ServiceMetrics
             "Notifications due and not yet sent, as last sampled.");
         meter.CreateObservableGauge("moviebooking.notifications.queue.age", () => Volatile.Read(ref _outbox).AgeSeconds, "s",
             "How long the oldest notification due has waited, as last sampled (0 when none is due).");
+        meter.CreateObservableGauge("moviebooking.db.replica.lag", ReplicaLag, "s",
+            "How far the read replica is behind the primary, as last sampled (none while it does not answer or is not configured).");
     }
 
     /// <summary>Whether anything exports the outbox gauges (so the sampler need not query for nobody).</summary>
@@ -75,6 +78,12 @@ public sealed class ServiceMetrics
     public void SeatStreamClosed() => _seatStreams.Add(-1);
 
     public void OutboxSampled(long depth, TimeSpan oldestAge) => Volatile.Write(ref _outbox, new OutboxSample(depth, Math.Max(0, oldestAge.TotalSeconds)));
+
+    public void ReplicaSampled(TimeSpan? lag) =>
+        Volatile.Write(ref _replicaLag, lag is { } sampled ? new System.Runtime.CompilerServices.StrongBox<double>(sampled.TotalSeconds) : null);
+
+    private IEnumerable<Measurement<double>> ReplicaLag() =>
+        Volatile.Read(ref _replicaLag) is { } seconds ? [new Measurement<double>(seconds.Value)] : [];
 
     private sealed record OutboxSample(long Depth, double AgeSeconds);
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
+using MovieBooking.Api.Data;
 using MovieBooking.Api.Infrastructure;
 
 namespace MovieBooking.Api.Seating;
@@ -20,7 +21,7 @@ public static class SeatMapApi
     }
 
     private static async Task<Results<SeatMapJson, ProblemHttpResult>> GetSeatMapAsync(
-        Guid showId, SeatMapReader reader, SeatMapCache cache, IOptions<JsonOptions> json, TimeProvider time,
+        Guid showId, [FromKeyedServices(ReadReplica.Key)] SeatMapReader reader, SeatMapCache cache, IOptions<JsonOptions> json, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

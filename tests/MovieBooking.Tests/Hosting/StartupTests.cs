@@ -81,6 +81,10 @@ public sealed class StartupTests : IDisposable
     [InlineData("Cors:AllowedOrigins:0", "tickets.example.com", "Cors:AllowedOrigins")]
     [InlineData("Tickets:SigningKey", "", "Tickets:SigningKey")]
     [InlineData("Tickets:SigningKey", "c2hvcnQ=", "Tickets:SigningKey")]
+    [InlineData("ConnectionStrings:Replica", "Host=127.0.0.1;Database=moviebooking", "ConnectionStrings:Replica is a PostgreSQL streaming replica")]
+    [InlineData("ConnectionStrings:Replica", "Host=127.0.0.1;Frobnicate=yes", "ConnectionStrings:Replica is not a valid PostgreSQL connection string")]
+    [InlineData("Database:ReplicaMaxLag", "a while", "Database:ReplicaMaxLag")]
+    [InlineData("Database:ReplicaMaxLag", "01:00:00", "Database:ReplicaMaxLag")]
     public async Task A_bad_setting_stops_the_app_with_a_message_naming_the_key(string key, string value, string named)
     {
         var settings = Sqlite(Path.Combine(_directory, "bad.db"));

@@ -163,3 +163,39 @@ public sealed class RedisClusterAppFixture : AppFixture
         await _database.DropSettingsAsync();
     }
 }
+
+/// <summary>
+/// A private PostgreSQL primary with a streaming replica beside it, the app reading what may lag from the replica.
+/// Private, so the replica follows this class's writes alone and tests may pause it, stop it and start it again.
+/// </summary>
+public sealed class ReplicaAppFixture : AppFixture
+{
+    public PostgresServer Primary { get; private set; } = null!;
+
+    public PostgresServer Replica { get; private set; } = null!;
+
+    public override string StoreName => "PostgreSQL with a read replica";
+
+    /// <summary>Lag the replica may have before its reads go back to the primary.</summary>
+    public static readonly TimeSpan MaxLag = TimeSpan.FromSeconds(1);
+
+    protected override async Task<Dictionary<string, string?>> CreateDatabaseAsync()
+    {
+        Primary = await PostgresServer.StartPrivateAsync();
+        var primary = await Primary.CreateDatabaseAsync();
+        Replica = await Primary.StartReplicaAsync();
+        return new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Default"] = primary,
+            ["ConnectionStrings:Replica"] = Replica.ConnectionStringTo(new Npgsql.NpgsqlConnectionStringBuilder(primary).Database!),
+            ["Database:ReplicaMaxLag"] = MaxLag.ToString(),
+        };
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        await Replica.StopAsync();
+        await Primary.StopAsync();
+    }
+}
