@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The service as it runs at scale, on loopback: PostgreSQL, Redis, three API instances and nginx in front of them.
+# The service as it runs at scale, on loopback: a PostgreSQL primary with a streaming replica for reads, a Redis
+# Cluster (three masters with a replica each), three API instances and nginx in front of them.
 #
 #   scripts/cluster.sh start   builds the service, starts everything, returns once nginx answers (http://127.0.0.1:8080)
 #   scripts/cluster.sh stop    stops everything it started
 #   scripts/cluster.sh fault kill-redis|start-redis|restart-postgres|kill-instance N|start-instance N
 #                              injects (and heals) the outages of chaos runs
 #
-# Settings (environment): CLUSTER_PORT (nginx, default 8080; the instances use the next ports, PostgreSQL +11 and
-# Redis +12), CLUSTER_DIR (data, logs and pids, default ./data/cluster), CLUSTER_INSTANCES (default 3). Any other
+# Settings (environment): CLUSTER_PORT (nginx, default 8080; the instances use the next ports, PostgreSQL +11, the
+# Redis Cluster's six nodes +12 to +17 (and each node's cluster bus 10000 above), the PostgreSQL replica +18), CLUSTER_DIR (data, logs and pids, default ./data/cluster), CLUSTER_INSTANCES (default 3). Any other
 # setting of the service given in the environment (Booking__HoldTtl, RateLimiting__…) reaches every instance.
 set -euo pipefail
 
@@ -16,7 +17,9 @@ dir="${CLUSTER_DIR:-$root/data/cluster}"
 port="${CLUSTER_PORT:-8080}"
 instances="${CLUSTER_INSTANCES:-3}"
 pg_port=$((port + 11))
-redis_port=$((port + 12))
+redis_ports=$(seq $((port + 12)) $((port + 17)))
+replica_port=$((port + 18))
+redis_nodes=$(for p in $redis_ports; do printf '127.0.0.1:%s\n' "$p"; done | paste -sd,)
 
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -66,9 +69,44 @@ start_postgres() {
     "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE moviebooking"
 }
 
+# A hot standby that follows the primary's WAL: a fresh base backup each start (-R makes it a standby).
+start_replica() {
+  local bin
+  bin="$(pg_bin)"
+  rm -rf "$dir/pg-replica"
+  mkdir -p "$dir/pg-replica"
+  [ "$(id -u)" -ne 0 ] || chown postgres "$dir/pg-replica"
+  as_postgres "$bin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U postgres -D "$dir/pg-replica/data" -R -X stream --checkpoint=fast \
+    2>"$dir/pg-replica.log"
+  as_postgres "$bin/pg_ctl" -D "$dir/pg-replica/data" -l "$dir/pg-replica/postgres.log" -w start \
+    -o "-p $replica_port -k $dir/pg-replica -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null
+}
+
+# Six nodes without persistence, made into a cluster of three masters with a replica each.
 start_redis() {
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
+  local nodes=()
+  for p in $redis_ports; do
+    mkdir -p "$dir/redis-$p"
+    rm -f "$dir/redis-$p/nodes.conf"
+    redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
+      --pidfile "$dir/redis-$p.pid" --logfile "$dir/redis-$p/redis.log" --dir "$dir/redis-$p"
+    nodes+=("127.0.0.1:$p")
+  done
+  for p in $redis_ports; do
+    wait_for "Redis node $p" "redis-cli -p $p ping >/dev/null 2>&1"
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$dir/redis-cluster.log"
+  for p in $redis_ports; do
+    wait_for "The Redis Cluster" "redis-cli -p $p cluster info 2>/dev/null | grep -q cluster_state:ok"
+  done
+}
+
+stop_redis() {
+  local signal=$1
+  for p in $redis_ports; do
+    if [ -f "$dir/redis-$p.pid" ]; then kill "$signal" "$(cat "$dir/redis-$p.pid")" 2>/dev/null || true; rm -f "$dir/redis-$p.pid"; fi
+  done
 }
 
 start_instances() {
@@ -97,7 +135,8 @@ start_instance() {
     ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" PORT=$((port + i)) \
       Database__Provider=Postgres \
       ConnectionStrings__Default="Host=127.0.0.1;Port=$pg_port;Database=moviebooking;Username=postgres" \
-      Redis__Configuration="127.0.0.1:$redis_port" \
+      ConnectionStrings__Replica="Host=127.0.0.1;Port=$replica_port;Database=moviebooking;Username=postgres" \
+      Redis__Configuration="$redis_nodes" \
       Payments__Gateway="${Payments__Gateway:-sandbox}" Payments__Sandbox__Enabled="${Payments__Sandbox__Enabled:-true}" \
       Seed__Demo=$([ "$i" -eq 1 ] && echo true || echo false) \
       nohup dotnet "$dir/api/MovieBooking.Api.dll" >>"$dir/api-$i.log" 2>&1 &
@@ -111,11 +150,10 @@ start_instance() {
 fault() {
   case "${1:-}" in
     kill-redis)
-      # Killed, not shut down: with no persistence its data is gone, as after a crash.
-      if [ -f "$dir/redis.pid" ]; then kill -9 "$(cat "$dir/redis.pid")" 2>/dev/null || true; rm -f "$dir/redis.pid"; fi ;;
+      # Every node killed, not shut down: with no persistence the data is gone, as after a crash of the whole cluster.
+      stop_redis -9 ;;
     start-redis)
-      start_redis
-      wait_for Redis "redis-cli -p $redis_port ping >/dev/null 2>&1" ;;
+      start_redis ;;
     restart-postgres)
       as_postgres "$(pg_bin)/pg_ctl" -D "$dir/pg" -m fast -w restart >/dev/null ;;
     kill-instance)
@@ -186,7 +224,8 @@ stop_all() {
     kill "$(cat "$pidfile")" 2>/dev/null || true
     rm -f "$pidfile"
   done
-  if [ -f "$dir/redis.pid" ]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; rm -f "$dir/redis.pid"; fi
+  stop_redis -TERM
+  if [ -f "$dir/pg-replica/data/postmaster.pid" ]; then as_postgres "$(pg_bin)/pg_ctl" -D "$dir/pg-replica/data" -m fast -w stop >/dev/null || true; fi
   if [ -f "$dir/pg/postmaster.pid" ]; then as_postgres "$(pg_bin)/pg_ctl" -D "$dir/pg" -m fast -w stop >/dev/null || true; fi
 }
 
@@ -196,6 +235,7 @@ case "${1:-start}" in
     mkdir -p "$dir"
     stop_all
     start_postgres
+    start_replica
     start_redis
     start_instances
     start_nginx

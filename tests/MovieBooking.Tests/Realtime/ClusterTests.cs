@@ -29,12 +29,15 @@ public class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // nginx, three instances, PostgreSQL and Redis use the port and the twelve after it.
+        // nginx, three instances, PostgreSQL, six Redis nodes and the replica use the port and the eighteen after it;
+        // each Redis node its cluster bus 10000 above its own.
         do
         {
             _port = ExternalProcess.FreeTcpPort();
         }
-        while (_port > 65_000 || !Enumerable.Range(1, 12).All(offset => IsFree(_port + offset)));
+        while (_port > 55_500
+            || !Enumerable.Range(1, 18).All(offset => IsFree(_port + offset))
+            || !Enumerable.Range(12, 6).All(offset => IsFree(_port + offset + 10_000)));
 
         Url = new Uri($"http://127.0.0.1:{_port}");
         Control = new MovieBooking.Chaos.ClusterControl(Path.Combine(RepositoryRoot(), "scripts", "cluster.sh"), _directory, _port);
