@@ -89,7 +89,7 @@ start_redis() {
     mkdir -p "$dir/redis-$p"
     rm -f "$dir/redis-$p/nodes.conf"
     redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
+      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 --repl-diskless-sync-delay 0 \
       --pidfile "$dir/redis-$p.pid" --logfile "$dir/redis-$p/redis.log" --dir "$dir/redis-$p"
     nodes+=("127.0.0.1:$p")
   done
@@ -99,6 +99,7 @@ start_redis() {
   redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$dir/redis-cluster.log"
   for p in $redis_ports; do
     wait_for "The Redis Cluster" "redis-cli -p $p cluster info 2>/dev/null | grep -q cluster_state:ok"
+    wait_for "Redis node $p's first sync" "redis-cli -p $p info replication 2>/dev/null | grep -qE 'role:master|master_link_status:up'"
   done
 }
 

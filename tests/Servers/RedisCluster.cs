@@ -13,6 +13,7 @@ public sealed class RedisCluster : IAsyncDisposable
     private const int Nodes = 6;
     private readonly Dictionary<int, Process> _nodes = [];
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"moviebooking-redis-cluster-{Guid.NewGuid():N}");
+    private string _server = "";
 
     /// <summary>Every node's port, masters and replicas alike, as first started.</summary>
     public IReadOnlyList<int> Ports => [.. _nodes.Keys];
@@ -27,14 +28,11 @@ public sealed class RedisCluster : IAsyncDisposable
         var cli = ExternalProcess.Find("redis-cli", "/usr/bin")
             ?? throw new InvalidOperationException("redis-cli is not installed; run ./test.sh (or apt-get install redis-server).");
         Directory.CreateDirectory(_directory);
+        _server = server;
         while (_nodes.Count < Nodes)
         {
             var port = FreePortWithBus();
-            var process = ExternalProcess.Start(server, [
-                "--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "1000",
-                "--dir", _directory, "--logfile", $"node-{port}.log"]);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process);
+            var process = StartNode(port);
             if (await AnswersAsync(port, process))
             {
                 _nodes[port] = process;
@@ -49,6 +47,35 @@ public sealed class RedisCluster : IAsyncDisposable
         await ExternalProcess.RunAsync(cli, [
             "--cluster", "create", .. _nodes.Keys.Select(port => $"127.0.0.1:{port}"), "--cluster-replicas", "1", "--cluster-yes"]);
         await WaitUntilHealthyAsync();
+        await WaitUntilReplicatedAsync();
+    }
+
+    /// <summary>
+    /// Waits until every replica has finished its first sync with its master: a replica that never had its master's data
+    /// refuses to take over from it, and the cluster would stay down after a master is killed.
+    /// </summary>
+    public async Task WaitUntilReplicatedAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in _nodes.Keys)
+        {
+            while (true)
+            {
+                var replication = await InfoAsync(port, "replication");
+                if (replication.Contains("role:master", StringComparison.Ordinal)
+                    || replication.Contains("master_link_status:up", StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The Redis Cluster's replica on {port} did not sync with its master:\n{replication}");
+                }
+
+                await Task.Delay(100);
+            }
+        }
     }
 
     /// <summary>Waits until every slot is served by a reachable master again, as after a failover.</summary>
@@ -74,7 +101,7 @@ public sealed class RedisCluster : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The Redis Cluster did not become healthy:\n{last}");
+        throw new TimeoutException($"The Redis Cluster did not become healthy:\n{last}\n{LogTails()}");
     }
 
     /// <summary>The port of the master that now serves the slot of <paramref name="key"/>.</summary>
@@ -87,11 +114,61 @@ public sealed class RedisCluster : IAsyncDisposable
         return ((System.Net.IPEndPoint)endpoint).Port;
     }
 
+    /// <summary>The port of the replica that follows the master on <paramref name="master"/>.</summary>
+    public async Task<int> ReplicaOfAsync(int master)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
+        var nodes = connection.GetServer("127.0.0.1", master).ClusterConfiguration?.Nodes ?? [];
+        var replica = nodes.FirstOrDefault(node => node.IsReplica && node.Parent?.EndPoint is System.Net.IPEndPoint { Port: var port } && port == master)
+            ?? throw new InvalidOperationException($"No replica follows the master on {master}.");
+        return ((System.Net.IPEndPoint)replica.EndPoint!).Port;
+    }
+
     /// <summary>Kills one node at once, as a crash would; its replica (if it was a master) takes over its slots.</summary>
     public void Kill(int port)
     {
         Stop(_nodes[port]);
         _nodes[port].WaitForExit();
+    }
+
+    /// <summary>Starts a killed node again on its port: it rejoins the cluster from its nodes file, without its data.</summary>
+    public async Task RestartAsync(int port)
+    {
+        _nodes[port].Dispose();
+        _nodes[port] = StartNode(port);
+        if (!await AnswersAsync(port, _nodes[port]))
+        {
+            throw new InvalidOperationException($"The Redis node on {port} did not start again; see {_directory}.");
+        }
+    }
+
+    /// <summary>Waits until the nodes still running say the cluster is down, as when a slot has no master left.</summary>
+    public async Task WaitUntilDownAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in _nodes.Where(node => !node.Value.HasExited).Select(node => node.Key))
+        {
+            while (!(await ClusterInfoAsync(port)).Contains("cluster_state:fail", StringComparison.Ordinal))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The Redis Cluster's node on {port} still says the cluster is up.");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private Process StartNode(int port)
+    {
+        var process = ExternalProcess.Start(_server, [
+            "--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+            "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "1000",
+            "--repl-diskless-sync-delay", "0",
+            "--dir", _directory, "--logfile", $"node-{port}.log"]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process);
+        return process;
     }
 
     public ValueTask DisposeAsync()
@@ -111,14 +188,25 @@ public sealed class RedisCluster : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<string> ClusterInfoAsync(int port)
+    /// <summary>The last lines each node logged, to tell why a failover did not happen.</summary>
+    private string LogTails() => string.Join('\n', _nodes.Keys.Select(port =>
+    {
+        var log = Path.Combine(_directory, $"node-{port}.log");
+        return File.Exists(log) ? $"node {port}:\n{string.Join('\n', File.ReadLines(log).TakeLast(15))}" : "";
+    }));
+
+    private static Task<string> ClusterInfoAsync(int port) => AskAsync(port, "CLUSTER", "INFO");
+
+    private static Task<string> InfoAsync(int port, string section) => AskAsync(port, "INFO", section);
+
+    private static async Task<string> AskAsync(int port, string command, params object[] arguments)
     {
         try
         {
             await using var connection = await ConnectionMultiplexer.ConnectAsync(
                 $"127.0.0.1:{port},connectTimeout=500,allowAdmin=true");
-            var info = await connection.GetServer("127.0.0.1", port).ExecuteAsync("CLUSTER", "INFO");
-            return info.ToString();
+            var answer = await connection.GetServer("127.0.0.1", port).ExecuteAsync(command, arguments);
+            return answer.ToString();
         }
         catch (RedisException exception)
         {

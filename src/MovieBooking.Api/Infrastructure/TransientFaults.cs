@@ -13,6 +13,12 @@ public static class TransientFaults
     private const int SqliteIoError = 10;
     private const int SqliteCantOpen = 14;
 
+    /// <summary>
+    /// Redis Cluster's answers while it forms, fails over or moves slots: no slot owner yet, a master still loading its
+    /// data, a replica not yet promoted. They pass once the cluster settles, like a lost connection.
+    /// </summary>
+    private static readonly string[] RedisClusterInTransition = ["CLUSTERDOWN", "TRYAGAIN", "LOADING", "MASTERDOWN", "READONLY"];
+
     /// <summary>The dependency's name for an answer, or null when the exception is not a transient fault of one.</summary>
     public static string? Dependency(Exception exception)
     {
@@ -21,6 +27,8 @@ public static class TransientFaults
             switch (current)
             {
                 case RedisConnectionException or RedisTimeoutException:
+                    return "Redis";
+                case RedisServerException { Message: var message } when RedisClusterInTransition.Any(prefix => message.StartsWith(prefix, StringComparison.Ordinal)):
                     return "Redis";
                 case PaymentGatewayException:
                     return "The payment gateway";

@@ -57,7 +57,32 @@ public sealed class RedisClusterFailoverTests(RedisClusterAppFixture fixture) : 
             }
         }
 
-        var race = Task.WhenAll(Enumerable.Range(0, racers.Length).Select(i => Task.Run(() => RaceAsync(i))));
+        // A show whose slot another master serves: while one slot is unserved the cluster may refuse every slot, and the
+        // service answers those holds 503 meanwhile, never 500.
+        var bystanderShow = await ShowOnAnotherMasterAsync(master);
+        var bystander = shoppers[^1];
+        var bystanderAnswers = new ConcurrentQueue<HttpStatusCode>();
+        async Task WatchAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await bystander.PostJsonAsync($"/api/shows/{bystanderShow}/holds", new { seatIds = new[] { Seats[bystanderAnswers.Count % Seats.Length] } });
+                bystanderAnswers.Enqueue(response.StatusCode);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    var holdId = (await response.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("holdId").GetString();
+                    using var released = await bystander.DeleteAsync(new Uri($"/api/holds/{holdId}", UriKind.Relative));
+                }
+                else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+                }
+
+                await Task.Delay(10);
+            }
+        }
+
+        var race = Task.WhenAll(Enumerable.Range(0, racers.Length).Select(i => Task.Run(() => RaceAsync(i))).Append(Task.Run(WatchAsync)));
         await UntilAsync(race, () => attempts.Count(a => a.Granted) >= 20);
         var killedAt = clock.Elapsed;
         _cluster.Kill(master);
@@ -71,6 +96,7 @@ public sealed class RedisClusterFailoverTests(RedisClusterAppFixture fixture) : 
 
         var all = attempts.ToList();
         Assert.All(all, a => Assert.Contains(a.Status, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.ServiceUnavailable }));
+        Assert.All(bystanderAnswers, status => Assert.Contains(status, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.ServiceUnavailable }));
 
         // A seat held again while its earlier hold was not released is one whose earlier hold was granted just before
         // the kill, where the replica may not have had it yet.
@@ -115,6 +141,18 @@ public sealed class RedisClusterFailoverTests(RedisClusterAppFixture fixture) : 
         // Another show, whose slot may live on any master, holds as before.
         var (next, _) = await FreshShowAsync();
         await HoldAsync(racers[0], next, "A1");
+    }
+
+    private async Task<string> ShowOnAnotherMasterAsync(int master)
+    {
+        while (true)
+        {
+            var (show, _) = await FreshShowAsync();
+            if (await _cluster.MasterOfAsync($"{{show:{show}}}") != master)
+            {
+                return show;
+            }
+        }
     }
 
     /// <summary>Asked for before the kill and answered shortly before it: the replica may not have had it.</summary>
