@@ -118,6 +118,40 @@ public sealed class TracingTests(PostgresTracedFixture fixture) : BookingsApiTes
         Assert.Contains(trace, span => span.Source.Name == "Npgsql" && span.Kind == ActivityKind.Client);
     }
 
+    [Fact]
+    public async Task Health_probes_are_not_traced_even_when_the_caller_asks()
+    {
+        var probe = ActivityTraceId.CreateRandom();
+        var seatMap = ActivityTraceId.CreateRandom();
+        var (show, shoppers) = await FreshShowAsync();
+        using (var request = Sampled(new HttpRequestMessage(HttpMethod.Get, new Uri("/api/health/ready", UriKind.Relative)), probe))
+        using (var response = await shoppers[0].SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var request = Sampled(new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/shows/{show}/seats", UriKind.Relative)), seatMap))
+        using (var response = await shoppers[0].SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The request after the probe is traced; once its span is in, the probe's would have been too.
+        for (var wait = 0; wait < 100 && !fixture.Spans.Snapshot().Any(span => span.TraceId == seatMap && IsServerSpan(span)); wait++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains(fixture.Spans.Snapshot(), span => span.TraceId == seatMap && IsServerSpan(span));
+        Assert.DoesNotContain(fixture.Spans.Snapshot(), span => span.TraceId == probe);
+    }
+
+    private static HttpRequestMessage Sampled(HttpRequestMessage request, ActivityTraceId traceId)
+    {
+        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        return request;
+    }
+
     private static bool IsServerSpan(Activity span) => span.Kind == ActivityKind.Server;
 }
 
