@@ -19,6 +19,19 @@ public abstract class HoldsApiTestsBase(AppFixture fixture)
         return (await a.Catalog.ShowAsync(screen, startsAt: _app.Time.GetUtcNow().AddDays(3)), shoppers);
     }
 
+    /// <summary>Fresh shows until one fits, say one whose Redis Cluster slot another master serves.</summary>
+    protected async Task<string> FreshShowWhereAsync(Func<string, Task<bool>> fits)
+    {
+        while (true)
+        {
+            var (show, _) = await FreshShowAsync();
+            if (await fits(show))
+            {
+                return show;
+            }
+        }
+    }
+
     protected static async Task<JsonElement> HoldAsync(HttpClient client, string show, params string[] seatIds)
     {
         using var response = await client.PostJsonAsync($"/api/shows/{show}/holds", new { seatIds });

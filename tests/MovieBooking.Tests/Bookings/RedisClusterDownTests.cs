@@ -44,15 +44,6 @@ public sealed class RedisClusterDownTests(RedisClusterAppFixture fixture) : Hold
         await HoldAsync(shoppers[1], doomed, "A1");
     }
 
-    private async Task<string> ShowOnAnotherMasterAsync(int master)
-    {
-        while (true)
-        {
-            var (show, _) = await FreshShowAsync();
-            if (await _cluster.MasterOfAsync($"{{show:{show}}}") != master)
-            {
-                return show;
-            }
-        }
-    }
+    private Task<string> ShowOnAnotherMasterAsync(int master) =>
+        FreshShowWhereAsync(async show => await _cluster.MasterOfAsync($"{{show:{show}}}") != master);
 }

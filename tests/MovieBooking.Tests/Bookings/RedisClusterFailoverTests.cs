@@ -143,17 +143,8 @@ public sealed class RedisClusterFailoverTests(RedisClusterAppFixture fixture) : 
         await HoldAsync(racers[0], next, "A1");
     }
 
-    private async Task<string> ShowOnAnotherMasterAsync(int master)
-    {
-        while (true)
-        {
-            var (show, _) = await FreshShowAsync();
-            if (await _cluster.MasterOfAsync($"{{show:{show}}}") != master)
-            {
-                return show;
-            }
-        }
-    }
+    private Task<string> ShowOnAnotherMasterAsync(int master) =>
+        FreshShowWhereAsync(async show => await _cluster.MasterOfAsync($"{{show:{show}}}") != master);
 
     /// <summary>Asked for before the kill and answered shortly before it: the replica may not have had it.</summary>
     private static bool Unreplicated(Attempt grant, TimeSpan killedAt) =>
