@@ -92,7 +92,7 @@ internal sealed partial class UnavailableDependencyExceptionHandler(IProblemDeta
         LogUnavailable(logger, dependency, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         return await problems.WriteExceptionProblemAsync(httpContext, exception, StatusCodes.Status503ServiceUnavailable,
-            "Temporarily unavailable", $"{dependency} did not answer in time. Try again in a few seconds.");
+            "Temporarily unavailable", $"{dependency} is not available right now. Try again in a few seconds.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} did not answer {Method} {Path}: {Error}: {Reason}")]
