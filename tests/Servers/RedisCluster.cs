@@ -54,55 +54,17 @@ public sealed class RedisCluster : IAsyncDisposable
     /// Waits until every replica has finished its first sync with its master: a replica that never had its master's data
     /// refuses to take over from it, and the cluster would stay down after a master is killed.
     /// </summary>
-    public async Task WaitUntilReplicatedAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (var port in _nodes.Keys)
-        {
-            while (true)
-            {
-                var replication = await InfoAsync(port, "replication");
-                if (replication.Contains("role:master", StringComparison.Ordinal)
-                    || replication.Contains("master_link_status:up", StringComparison.Ordinal))
-                {
-                    break;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"The Redis Cluster's replica on {port} did not sync with its master:\n{replication}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
-    }
+    public Task WaitUntilReplicatedAsync() => UntilEveryLiveNodeAsync(
+        port => InfoAsync(port, "replication"),
+        replication => replication.Contains("role:master", StringComparison.Ordinal)
+            || replication.Contains("master_link_status:up", StringComparison.Ordinal),
+        "A replica of the Redis Cluster did not sync with its master");
 
     /// <summary>Waits until every slot is served by a reachable master again, as after a failover.</summary>
-    public async Task WaitUntilHealthyAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            var healthy = true;
-            foreach (var port in _nodes.Where(node => !node.Value.HasExited).Select(node => node.Key))
-            {
-                last = await ClusterInfoAsync(port);
-                healthy &= last.Contains("cluster_state:ok", StringComparison.Ordinal)
-                    && last.Contains("cluster_slots_ok:16384", StringComparison.Ordinal);
-            }
-
-            if (healthy)
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"The Redis Cluster did not become healthy:\n{last}\n{LogTails()}");
-    }
+    public Task WaitUntilHealthyAsync() => UntilEveryLiveNodeAsync(
+        ClusterInfoAsync,
+        info => info.Contains("cluster_state:ok", StringComparison.Ordinal) && info.Contains("cluster_slots_ok:16384", StringComparison.Ordinal),
+        "The Redis Cluster did not become healthy");
 
     /// <summary>The port of the master that now serves the slot of <paramref name="key"/>.</summary>
     public async Task<int> MasterOfAsync(RedisKey key)
@@ -143,16 +105,21 @@ public sealed class RedisCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until the nodes still running say the cluster is down, as when a slot has no master left.</summary>
-    public async Task WaitUntilDownAsync()
+    public Task WaitUntilDownAsync() => UntilEveryLiveNodeAsync(
+        ClusterInfoAsync, info => info.Contains("cluster_state:fail", StringComparison.Ordinal), "The Redis Cluster still says it is up");
+
+    /// <summary>Asks every node still running until each answer satisfies <paramref name="done"/>, for up to 30 s.</summary>
+    private async Task UntilEveryLiveNodeAsync(Func<int, Task<string>> ask, Func<string, bool> done, string failure)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         foreach (var port in _nodes.Where(node => !node.Value.HasExited).Select(node => node.Key))
         {
-            while (!(await ClusterInfoAsync(port)).Contains("cluster_state:fail", StringComparison.Ordinal))
+            string answer;
+            while (!done(answer = await ask(port)))
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new TimeoutException($"The Redis Cluster's node on {port} still says the cluster is up.");
+                    throw new TimeoutException($"{failure}: node {port} says\n{answer}\n{LogTails()}");
                 }
 
                 await Task.Delay(100);
